@@ -1,0 +1,114 @@
+"""Read a document file into text: decode whatever encoding it is in, reduce HTML to text.
+
+The text returned is what every offset in the graph indexes into. Decoding strips a byte
+order mark and turns ``\\r\\n`` and ``\\r`` into ``\\n``; nothing else is changed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+
+from policykg.graph_builder import html_text
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# GBK and GB2312 are subsets of GB18030: decoding with the superset never loses a character.
+_WIDEN = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "big5": "big5hkscs"}
+
+
+class ReadError(ValueError):
+    """A file that cannot be read as a document; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document's text and where it came from."""
+
+    path: str
+    text: str
+    encoding: str
+    format: str  # "text" or "html"
+    sha256: str
+    html_title: str = ""
+    html_meta: tuple[tuple[str, str], ...] = ()
+
+
+def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode document bytes, returning ``(text, encoding)``; raise ReadError if they are not text."""
+    if not data.strip():
+        raise ReadError(f"{name}: the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _clean(data.decode(encoding)), encoding.replace("-sig", "")
+            except UnicodeDecodeError as error:
+                raise ReadError(f"{name}: not valid {encoding} despite its byte order mark ({error.reason} at byte {error.start})") from None
+    if b"\x00" in data[:4096]:
+        raise ReadError(f"{name}: binary data, not a text document")
+    try:
+        return _clean(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise ReadError(f"{name}: cannot determine the text encoding (not UTF-8, GB18030, Big5 or another known encoding)")
+    encoding = _WIDEN.get(best.encoding, best.encoding)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        text = str(best)
+        encoding = best.encoding
+    if _control_ratio(text) > 0.05:
+        raise ReadError(f"{name}: binary data, not a text document")
+    return _clean(text), encoding
+
+
+def _clean(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _control_ratio(text: str) -> float:
+    controls = sum(1 for char in text if ord(char) < 32 and char not in "\n\r\t\f")
+    return controls / max(len(text), 1)
+
+
+def looks_like_html(text: str) -> bool:
+    """Tell whether decoded text is an HTML page rather than plain text."""
+    head = text.lstrip()[:512].lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head or "<head" in head
+
+
+def read(path: str | Path) -> Source:
+    """Read a .txt or .html file into a Source; raise ReadError naming the file and the problem."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise ReadError(f"{name}: no such file")
+    if path.is_dir():
+        raise ReadError(f"{name}: is a folder, not a document")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(f"{name}: cannot read the file ({error.strerror or error})") from None
+    text, encoding = decode(data, name)
+    digest = hashlib.sha256(data).hexdigest()
+    if path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text):
+        page = html_text.page_text(text)
+        if not page.text.strip():
+            raise ReadError(f"{name}: the HTML page holds no text")
+        return Source(name, page.text, encoding, "html", digest, page.title, page.meta)
+    return Source(name, text, encoding, "text", digest)
