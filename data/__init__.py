@@ -1,0 +1,1 @@
+"""Reference tables shipped with policykg (the agency gazetteer); the documents beside them are examples, not package data."""

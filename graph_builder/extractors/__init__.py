@@ -1,0 +1,1 @@
+"""Extractors: pure functions from a document's segmented text to records."""

@@ -1,0 +1,109 @@
+"""Find measured quantities: a number with its unit, what it measures, and how it is qualified.
+
+Two word orders carry an indicator in the genre: verb–number–unit–measure
+(新增30家社区综合为老服务中心) and measure–verb–number–unit (新增养老床位4385张,
+持证率达到85%). 万 and 亿 are multiplied out. Whether a number is a target or an actual
+result comes from the part it stands in (a plan or a summary) and from 到2025年-style
+deadlines; dates, ordinals (第七届) and numbered names are not indicators.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from policykg.graph_builder.records import Indicator, Sentence, Span
+
+RULE = "indicators.v1"
+
+_COUNTERS = "家|个|张|名|户|人次|人|对|件|台|单|项|场|所|处|条|例|床|辆|套|间|座|支|批|位|篇|部|次|起|宗|笔|元|%|％|平方米|公里|千米|公顷|亩|吨|岗|种"
+_NUMBER = re.compile(
+    rf"(?<![\d.第])(?P<number>\d+(?:\.\d+)?)(?P<mult>万|亿|千)?(?P<approx>余|多)?(?P<unit>{_COUNTERS})(?![\d年月日届号门])"
+)
+_MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), None: Decimal(1)}
+_QUALIFIERS = (
+    "提高至 提高到 提升至 提升到 降低至 降低到 调整为 增加到 达到 超过 不低于 不少于 不高于 不超过 至少 累计 "
+    "新增 新建 改建 扩建 新推广 培训 培养 共计 总计 增加 增长 减少 约 近 超 共 为"
+).split()
+_QUALIFIER_BEFORE = re.compile("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s*$")
+_AFTER_QUALIFIER = re.compile(r"(?P<tail>以上|以下|左右)")
+_FROM = re.compile(r"从\s*$")
+_MEASURE_AFTER = re.compile(r"(?:以上|以下|左右)?(?P<measure>[\u4e00-\u9fff“”\"+]{2,24}?)(?=[、，,。；;：:和及与或（(]|$|\d|的)")
+_CLAUSE = re.compile(r"[，,；;。：:、]")
+_SCOPE = re.compile(r"^(?:其中|全年|全市|本市|年内|截至\d+月底|共|累计|各类|全省|全区|全县|并|已|再|还|均|另|同时|为|对|向)+")
+_TRAILING = re.compile(r"(?:从|已|达|均|共)?(?:每[人户月年天日]+)*$")
+_RATE = re.compile(r"(?:率|比例|比重|占比|量|数|额|金额|规模|标准)$")
+_VERB_IN_MEASURE = re.compile(
+    r"(?:发放|支出|募集|销售|办理|救助|帮助|完成|建设|建成|布设|部署|录用|动员|发布|涉及|惠及|提供|开展|实现|超额完成|选树|纳入|优化升级|持续优化|备案|认定)"
+)
+_TARGET_YEAR = re.compile(r"(?:到|至|在)\s*(?P<year>20\d{2})\s*年")
+_CLASSIFIERS_BEFORE_NOUN = set("家个张名户对件台单项场所处条床辆套间座支批位篇部种")
+
+
+def _value(number: str, multiplier: str | None) -> float:
+    return float(Decimal(number) * _MULTIPLIERS[multiplier])
+
+
+def _measure_before(text: str, clause_start: int, number_start: int, qualifier_start: int) -> str:
+    """Return the noun phrase before a number: 新增养老床位4385张 → 养老床位."""
+    phrase = _TRAILING.sub("", text[clause_start:qualifier_start].strip())
+    phrase = _QUALIFIER_BEFORE.sub("", phrase)
+    phrase = _TRAILING.sub("", phrase)
+    verbs = list(_VERB_IN_MEASURE.finditer(phrase))
+    if verbs and verbs[-1].end() < len(phrase) and not _RATE.search(phrase):
+        phrase = phrase[verbs[-1].end() :]
+    phrase = _SCOPE.sub("", phrase)
+    leading = re.match("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + ")", phrase)
+    if leading and len(phrase) > leading.end() + 1:
+        phrase = phrase[leading.end() :]
+    return phrase.strip("“”\"的 ")
+
+
+def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Iterator[Indicator]:
+    """Yield the indicators of a sentence; ``kind`` and ``year`` come from the part it stands in."""
+    start, end = sentence.span.start, sentence.span.end
+    deadline = _TARGET_YEAR.search(text, start, end)
+    sentence_kind = "target" if deadline and kind != "actual" else kind
+    sentence_year = int(deadline["year"]) if deadline and kind != "actual" else year
+    previous: tuple[int, str] | None = None  # (end, measure) of the last indicator, for 从X调整为Y
+    for match in _NUMBER.finditer(text, start, end):
+        if text[max(start, match.start() - 1) : match.start()] == "第":
+            continue
+        clause_start = start
+        for punct in _CLAUSE.finditer(text, start, match.start()):
+            clause_start = punct.end()
+        same_clause = previous is not None and previous[0] > clause_start
+        if same_clause:
+            clause_start = previous[0]
+        before = text[clause_start : match.start()]
+        qualifier_match = _QUALIFIER_BEFORE.search(before)
+        qualifier = qualifier_match.group().strip() if qualifier_match else ""
+        if _FROM.search(before):
+            qualifier = "从"
+        tail = _AFTER_QUALIFIER.match(text, match.end(), end)
+        if tail:
+            qualifier = f"{qualifier} {tail['tail']}".strip()
+        if match["approx"]:
+            qualifier = f"{qualifier} {match['approx']}".strip()
+        qualifier_start = clause_start + (qualifier_match.start() if qualifier_match else len(before))
+        measure = ""
+        after = _MEASURE_AFTER.match(text, match.end(), end)
+        if match["unit"] in _CLASSIFIERS_BEFORE_NOUN and after and not text[clause_start : match.start()].strip(" “”").endswith(tuple("率比")):
+            measure = after["measure"].strip("“”\"")
+        if not measure:
+            measure = _measure_before(text, clause_start, match.start(), qualifier_start)
+        if not measure and same_clause:
+            measure = previous[1]
+        previous = (match.end(), measure)
+        unit = "%" if match["unit"] == "％" else match["unit"]
+        yield Indicator(
+            Span(sentence.span.doc_id, match.start(), match.end()),
+            measure,
+            _value(match["number"], match["mult"]),
+            unit,
+            qualifier,
+            sentence_kind,
+            sentence_year,
+            RULE,
+        )

@@ -1,0 +1,132 @@
+"""The agency gazetteer: canonical names, short forms, level and parent of government bodies.
+
+Short forms such as 市民政局 or 市委 are relative: they mean the body of the jurisdiction
+that issued the document. :meth:`Gazetteer.resolve` picks, among the bodies a form can
+name, the one in the document's jurisdiction or the nearest jurisdiction above it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+_RELATIVE = re.compile(r"^(?:市|省|区|县|旗|州|盟|自治区|团市委|各|局属|机关)")
+_GOVERNMENT = re.compile(r"^(?P<jurisdiction>.+?)(?:人民政府|人民政府办公厅|人民政府办公室)$")
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file that cannot be used; the message names the file, line and problem."""
+
+
+@dataclass(frozen=True)
+class Body:
+    canonical: str
+    short_forms: tuple[str, ...]
+    level: str
+    parent: str
+
+
+class Gazetteer:
+    """Government bodies by name, with the jurisdiction each belongs to."""
+
+    def __init__(self, bodies: list[Body]):
+        self.bodies = {body.canonical: body for body in bodies}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Gazetteer":
+        """Load a TSV gazetteer (canonical, short_forms, level, parent); the packaged one by default."""
+        if path is None:
+            handle = resources.files("policykg.data").joinpath("agencies.tsv").open(encoding="utf-8")
+            name = "agencies.tsv"
+        else:
+            handle = open(path, encoding="utf-8")
+            name = str(path)
+        with handle:
+            rows = list(csv.reader(handle, delimiter="\t"))
+        if not rows or [cell.strip() for cell in rows[0][:4]] != ["canonical", "short_forms", "level", "parent"]:
+            raise GazetteerError(f"{name}: the first line must be the header canonical, short_forms, level, parent")
+        bodies = []
+        for number, row in enumerate(rows[1:], 2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) < 4:
+                raise GazetteerError(f"{name}:{number}: expected 4 tab-separated columns, found {len(row)}")
+            canonical, short, level, parent = (cell.strip() for cell in row[:4])
+            forms = tuple(form.strip() for form in short.split("|") if form.strip() and form.strip() != canonical)
+            bodies.append(Body(canonical, forms, level, parent))
+        return cls(bodies)
+
+    @cached_property
+    def _jurisdictions(self) -> dict[str, str]:
+        """Map each government's jurisdiction name (上海市, 上海市闵行区) to the government's canonical name."""
+        found = {}
+        for body in self.bodies.values():
+            match = _GOVERNMENT.match(body.canonical)
+            if match and body.canonical.endswith("人民政府"):
+                found[match["jurisdiction"]] = body.canonical
+        return found
+
+    def jurisdiction_of(self, canonical: str) -> str:
+        """Return the jurisdiction a body belongs to (上海市民政局 → 上海市), "" for national or generic bodies."""
+        names = sorted(self._jurisdictions, key=len, reverse=True)
+        for name in names:
+            if name in canonical or name.removesuffix("市") in canonical.removeprefix("中共").removeprefix("共青团")[: len(name) + 4]:
+                return name
+        body = self.bodies.get(canonical)
+        if body and body.parent and body.parent != canonical:
+            return self.jurisdiction_of(body.parent)
+        return ""
+
+    def chain(self, jurisdiction: str) -> list[str]:
+        """Return a jurisdiction and those above it, national ("") last: 包头市 → [包头市, 内蒙古自治区, ""]."""
+        out, seen = [], set()
+        while jurisdiction and jurisdiction not in seen:
+            seen.add(jurisdiction)
+            out.append(jurisdiction)
+            government = self.bodies.get(self._jurisdictions.get(jurisdiction, ""))
+            parent = _GOVERNMENT.match(government.parent) if government and government.parent else None
+            jurisdiction = parent["jurisdiction"] if parent else ""
+        out.append("")
+        return out
+
+    def jurisdiction_of_issuer(self, issuer: str) -> str:
+        """Return the jurisdiction of a document's issuer, known to the gazetteer or not."""
+        if issuer in self.bodies:
+            return self.jurisdiction_of(issuer)
+        for name in sorted(self._jurisdictions, key=len, reverse=True):
+            if issuer.startswith(name):
+                return name
+        match = re.match(r"^(.{2,8}?(?:自治区|自治州|省|市|区|县|旗))", issuer)
+        return match.group(1) if match else ""
+
+    @cached_property
+    def forms(self) -> dict[str, list[str]]:
+        """Map every written form (canonical or short) to the canonical names it can stand for."""
+        table: dict[str, list[str]] = {}
+        for body in self.bodies.values():
+            for form in (body.canonical, *body.short_forms):
+                table.setdefault(form, []).append(body.canonical)
+        return table
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """A regex matching any written form, longest first."""
+        names = sorted(self.forms, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names)))
+
+    def resolve(self, form: str, jurisdiction: str) -> str | None:
+        """Return the canonical name a written form means in a document of ``jurisdiction``, or None."""
+        candidates = self.forms.get(form, [])
+        if form in self.bodies:
+            return form
+        if len(candidates) == 1 and not _RELATIVE.match(form):
+            return candidates[0]
+        for place in self.chain(jurisdiction):
+            local = [name for name in candidates if self.jurisdiction_of(name) == place]
+            if len(local) == 1:
+                return local[0]
+        return None
