@@ -1,0 +1,122 @@
+"""Run the extractors over a document: text → records, with each record tied to its text unit.
+
+The extractors are listed in one registry, :data:`EXTRACTORS`; the runner names the one
+that failed. A bracketed responsibility list (［市民政局、市财政局按职责分工负责］) stands
+at the end of a paragraph and assigns its bodies to every sentence of that paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from policykg.graph_builder import metadata, segment
+from policykg.graph_builder.extractors import agencies, citations, indicators, programs
+from policykg.graph_builder.gazetteer import Gazetteer
+from policykg.graph_builder.reader import Source
+from policykg.graph_builder.records import DocumentMeta, Part, Section, Sentence
+
+PLAN_KINDS = frozenset({"工作要点", "计划", "行动计划", "方案", "行动方案", "实施方案", "工作方案", "规划", "纲要", "措施", "意见", "实施意见", "指导意见"})
+SUMMARY_KINDS = frozenset({"工作总结"})
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+
+
+class ExtractionError(RuntimeError):
+    """An extractor failed on a document; the message names the file and the extractor."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every extractor may know about the document besides its text."""
+
+    text: str
+    parts: list[Part]
+    gazetteer: Gazetteer
+    jurisdiction: str
+
+
+def _citations(sentence: Sentence, context: Context):
+    done = context.parts[sentence.part].kind in citations.DONE_KINDS
+    return citations.extract(sentence, context.text, done)
+
+
+def _agencies(sentence: Sentence, context: Context):
+    if sentence.is_heading and not sentence.section:
+        return ()  # a document's own title names its issuer, which the header already gives
+    return agencies.extract(sentence, context.text, context.gazetteer, context.jurisdiction)
+
+
+def _programs(sentence: Sentence, context: Context):
+    return programs.extract(sentence, context.text)
+
+
+def _indicators(sentence: Sentence, context: Context):
+    if sentence.is_heading:
+        return ()
+    part = context.parts[sentence.part]
+    kind = "actual" if part.kind in SUMMARY_KINDS else "target" if part.kind in PLAN_KINDS else ""
+    year = _YEAR.search(part.title)
+    return indicators.extract(sentence, context.text, kind, int(year.group(1)) if year else None)
+
+
+EXTRACTORS: dict[str, Callable[[Sentence, Context], object]] = {
+    "citations": _citations,
+    "agencies": _agencies,
+    "programs": _programs,
+    "indicators": _indicators,
+}
+
+
+@dataclass
+class Extraction:
+    """Everything found in one source document."""
+
+    source: Source
+    doc_id: str
+    meta: DocumentMeta
+    jurisdiction: str
+    issuer: str  # the issuer's canonical name when the gazetteer knows it, else as written
+    gazetteer: Gazetteer
+    parts: list[Part]
+    sections: list[Section]
+    sentences: list[Sentence]
+    # records by extractor name, each as (index of its sentence, record)
+    found: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
+
+
+def extract(source: Source, gazetteer: Gazetteer) -> Extraction:
+    """Segment a document and run every registered extractor over its sentences."""
+    meta = metadata.read_meta(source.text)
+    doc_id = source.path.rsplit("/", 1)[-1]
+    try:
+        parts, sections, sentences = segment.segment(doc_id, source.text, meta.issuer)
+    except Exception as error:  # a bug in segmentation must name the file, not crash the build
+        raise ExtractionError(f"{source.path}: segmentation failed: {type(error).__name__}: {error}") from error
+    issuer = gazetteer.resolve(meta.issuer, "") or meta.issuer
+    jurisdiction = gazetteer.jurisdiction_of_issuer(issuer)
+    context = Context(source.text, parts, gazetteer, jurisdiction)
+    result = Extraction(source, doc_id, meta, jurisdiction, issuer, gazetteer, parts, sections, sentences)
+    for name, extractor in EXTRACTORS.items():
+        records: list[tuple[int, object]] = []
+        try:
+            for index, sentence in enumerate(sentences):
+                records.extend((index, record) for record in extractor(sentence, context))
+        except Exception as error:
+            raise ExtractionError(f"{source.path}: extractor {name!r} failed: {type(error).__name__}: {error}") from error
+        result.found[name] = records
+    result.found["agencies"] = _spread_responsibility(result.found["agencies"], sentences, source.text)
+    return result
+
+
+def _spread_responsibility(found: list[tuple[int, object]], sentences: list[Sentence], text: str) -> list[tuple[int, object]]:
+    """Give the lead and partners of a paragraph's responsibility list to each sentence of it."""
+    out = list(found)
+    line_of = [text.count("\n", 0, sentence.span.start) for sentence in sentences]
+    for index, mention in found:
+        if mention.role == "mention" or not agencies.is_responsibility(sentences[index].text):
+            continue
+        for other, sentence in enumerate(sentences):
+            if other != index and line_of[other] == line_of[index] and not sentence.is_heading:
+                out.append((other, mention))
+    return out

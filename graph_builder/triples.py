@@ -1,0 +1,308 @@
+"""Turn an Extraction into quads: the only module that knows IRIs.
+
+IRIs are minted from normalised keys (a hash of canonical JSON), so the same regulation
+cited by two documents is one node and rebuilding gives the same graph. Each source
+document's quads go into a named graph of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pyoxigraph as ox
+
+from policykg.graph_builder.pipeline import Extraction
+from policykg.graph_builder.records import Span
+from policykg.graph_builder.segment import kind_of
+from policykg.graph_builder.text import normalize_title
+from policykg.ontology.terms import PKG
+
+ID_BASE = "https://w3id.org/policykg/id/"
+GRAPH_BASE = "https://w3id.org/policykg/graph/"
+ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER = ox.NamedNode(_XSD + "integer")
+_DECIMAL = ox.NamedNode(_XSD + "decimal")
+_DATE = ox.NamedNode(_XSD + "date")
+
+# The kind word a title ends with → the class of the document.
+KIND_CLASSES = {
+    "工作要点": PKG.WorkPlan, "工作总结": PKG.WorkSummary, "政府工作报告": PKG.WorkReport, "工作报告": PKG.WorkReport,
+    "通知": PKG.Notice, "通告": PKG.Notice, "公告": PKG.Notice, "条例": PKG.Regulation, "法": PKG.Law,
+    "办法": PKG.Measures, "规定": PKG.Provisions, "实施细则": PKG.DetailedRules, "细则": PKG.DetailedRules,
+    "措施": PKG.PolicyMeasures, "实施意见": PKG.Opinion, "指导意见": PKG.Opinion, "若干意见": PKG.Opinion, "意见": PKG.Opinion,
+    "行动方案": PKG.Scheme, "实施方案": PKG.Scheme, "工作方案": PKG.Scheme, "方案": PKG.Scheme,
+    "行动计划": PKG.ActionPlan, "计划": PKG.ActionPlan, "规划": PKG.DevelopmentPlan, "纲要": PKG.Outline,
+    "指引": PKG.Guideline, "指南": PKG.Guideline, "标准": PKG.Standard, "规范": PKG.Standard,
+    "规程": PKG.OperatingProcedure, "决定": PKG.Decision, "清单": PKG.ListDocument, "目录": PKG.Catalogue,
+    "附件": PKG.Annex,
+}
+RELATIONS = {
+    "issues": PKG.issues, "amends": PKG.amends, "drafts": PKG.drafts,
+    "implements": PKG.implements, "basedOn": PKG.basedOn, "mentions": PKG.mentions,
+}
+_PERIOD = re.compile(r"[(（]((?:19|20)\d{2}\s*[—–\-－~至]+\s*(?:19|20)\d{2}\s*年?)[)）]")
+_VERSION = re.compile(r"[(（](试行|暂行|草案|征求意见稿|修订稿|送审稿|\d{4}\s*年?版|\d{4}\s*年?修订)[)）]")
+
+
+def mint(kind: str, key) -> ox.NamedNode:
+    """Return the IRI of an entity of ``kind`` identified by ``key`` (any JSON value)."""
+    canonical = json.dumps(key, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return ox.NamedNode(f"{ID_BASE}{kind}/{hashlib.sha1(canonical.encode('utf-8')).hexdigest()[:16]}")
+
+
+def document_iri(title: str) -> ox.NamedNode:
+    """Return the IRI of the document with this title (the title is normalised first)."""
+    return mint("document", normalize_title(title))
+
+
+def graph_iri(extraction: Extraction) -> ox.NamedNode:
+    """Return the named graph that holds one source document's quads."""
+    return ox.NamedNode(GRAPH_BASE + document_key_hash(extraction))
+
+
+def document_key_hash(extraction: Extraction) -> str:
+    return document_node(extraction).value.rsplit("/", 1)[-1]
+
+
+def document_node(extraction: Extraction) -> ox.NamedNode:
+    title = extraction.meta.title or extraction.parts[0].title
+    return document_iri(title) if title else mint("document", {"sha256": extraction.source.sha256})
+
+
+def agency_iri(canonical: str) -> ox.NamedNode:
+    return mint("agency", canonical)
+
+
+def _term(iri) -> ox.NamedNode:
+    return iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(str(iri))
+
+
+class _Writer:
+    def __init__(self, graph: ox.NamedNode):
+        self.graph = graph
+        self.quads: list[ox.Quad] = []
+
+    def add(self, subject, predicate, obj) -> None:
+        self.quads.append(ox.Quad(subject, _term(predicate), obj, self.graph))
+
+    def text(self, subject, predicate, value: str, language: str | None = None) -> None:
+        if value:
+            self.add(subject, predicate, ox.Literal(value, language=language) if language else ox.Literal(value))
+
+    def integer(self, subject, predicate, value: int) -> None:
+        self.add(subject, predicate, ox.Literal(str(value), datatype=_INTEGER))
+
+    def date(self, subject, predicate, value: str) -> None:
+        if value:
+            self.add(subject, predicate, ox.Literal(value, datatype=_DATE))
+
+    def a(self, subject, cls) -> None:
+        self.add(subject, _RDF_TYPE, _term(cls))
+
+    def span(self, subject, span: Span, text: str, source: ox.NamedNode, rule: str) -> None:
+        self.add(subject, PKG.sourceDocument, source)
+        self.integer(subject, PKG.startOffset, span.start)
+        self.integer(subject, PKG.endOffset, span.end)
+        self.text(subject, PKG.sourceText, text[span.start : span.end])
+        self.text(subject, PKG.extractedBy, rule)
+
+
+def _describe_document(out: _Writer, node: ox.NamedNode, title: str, kind: str) -> None:
+    out.a(node, KIND_CLASSES.get(kind, PKG.PolicyDocument))
+    if kind in KIND_CLASSES:
+        out.a(node, PKG.PolicyDocument)
+    out.text(node, PKG.title, title)
+    out.text(node, _LABEL, normalize_title(title), "zh")
+    out.text(node, PKG.kind, kind)
+    period = _PERIOD.search(title)
+    if period:
+        out.text(node, PKG.period, re.sub(r"\s+", "", period.group(1)))
+    version = _VERSION.search(title)
+    if version:
+        out.text(node, PKG.versionMark, version.group(1))
+
+
+def quads(extraction: Extraction) -> list[ox.Quad]:
+    """Return the quads of one source document, all in its own named graph."""
+    text = extraction.source.text
+    meta = extraction.meta
+    out = _Writer(graph_iri(extraction))
+    source = document_node(extraction)
+
+    # the source document: metadata, full text, provenance
+    _describe_document(out, source, meta.title or extraction.parts[0].title, extraction.parts[0].kind)
+    out.text(source, PKG.docNumber, meta.doc_number)
+    out.text(source, PKG.indexNumber, meta.index_number)
+    out.text(source, PKG.publicity, meta.publicity)
+    out.date(source, PKG.dateIssued, meta.date_issued)
+    out.date(source, PKG.datePublished, meta.date_published)
+    out.date(source, PKG.dateEffective, meta.date_effective)
+    out.text(source, PKG.text, text)
+    out.text(source, PKG.sourceFile, extraction.doc_id)
+    out.text(source, PKG.sourceHash, extraction.source.sha256)
+    issuer_canonical = extraction.issuer
+    if issuer_canonical:
+        _describe_agency(out, issuer_canonical, extraction)
+        out.add(source, PKG.issuedBy, agency_iri(issuer_canonical))
+
+    # parts: the notice is the source document itself; transmitted documents and annexes hang under it
+    part_nodes: list[ox.NamedNode] = []
+    for part in extraction.parts:
+        if part.role == "notice":
+            node = source
+        else:
+            key = normalize_title(part.title) if part.role == "transmitted" else [normalize_title(source.value), "annex", normalize_title(part.title)]
+            node = document_iri(part.title) if part.role == "transmitted" else mint("document", key)
+            _describe_document(out, node, part.title, part.kind)
+            parent = part_nodes[-1] if part.role == "annex" and len(part_nodes) > 1 else source
+            out.add(parent, PKG.hasPart, node)
+            out.integer(node, PKG.ordinal, part.ordinal)
+            out.date(node, PKG.dateIssued, meta.date_issued)
+            if issuer_canonical:
+                out.add(node, PKG.issuedBy, agency_iri(issuer_canonical))
+            out.add(node, PKG.sourceDocument, source)
+            out.integer(node, PKG.startOffset, part.span.start)
+            out.integer(node, PKG.endOffset, part.span.end)
+            out.text(node, PKG.extractedBy, part.rule)
+        part_nodes.append(node)
+
+    # sections
+    section_nodes: dict[tuple[int, tuple[int, ...]], ox.NamedNode] = {}
+    for section in extraction.sections:
+        node = mint("section", [source.value, section.part, list(section.path)])
+        section_nodes[(section.part, section.path)] = node
+        parent = section_nodes.get((section.part, section.path[:-1]), part_nodes[section.part])
+        out.a(node, PKG.Section)
+        out.add(parent, PKG.hasPart, node)
+        out.add(node, PKG.isPartOf, part_nodes[section.part])  # the enclosing document, for queries
+        out.text(node, PKG.marker, section.marker)
+        out.text(node, PKG.title, section.title)
+        out.text(node, _LABEL, f"{section.marker}{section.title}", "zh")
+        out.integer(node, PKG.level, section.level)
+        out.integer(node, PKG.ordinal, section.path[-1])
+        out.add(node, PKG.sourceDocument, source)
+        out.integer(node, PKG.startOffset, section.span.start)
+        out.integer(node, PKG.endOffset, section.span.end)
+        out.text(node, PKG.extractedBy, section.rule)
+
+    # work items; a heading sentence stands for its section, a title for its document
+    units: list[ox.NamedNode] = []
+    for sentence in extraction.sentences:
+        if sentence.is_heading:
+            node = section_nodes.get((sentence.part, sentence.section), part_nodes[sentence.part])
+        else:
+            node = mint("item", [source.value, sentence.span.start, sentence.span.end])
+            parent = section_nodes.get((sentence.part, sentence.section), part_nodes[sentence.part])
+            out.a(node, PKG.WorkItem)
+            out.add(parent, PKG.hasPart, node)
+            out.add(node, PKG.isPartOf, part_nodes[sentence.part])
+            out.integer(node, PKG.ordinal, sentence.ordinal)
+            out.span(node, sentence.span, text, source, sentence.rule)
+            out.text(node, _LABEL, sentence.text[:60] + ("…" if len(sentence.text) > 60 else ""), "zh")
+        units.append(node)
+
+    _citations(out, extraction, units, source)
+    _agencies(out, extraction, units, issuer_canonical)
+    _programs(out, extraction, units, source)
+    _indicators(out, extraction, units, source)
+    return list(dict.fromkeys(out.quads))
+
+
+def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> None:
+    text = extraction.source.text
+    for index, citation in extraction.found.get("citations", []):
+        unit = units[index]
+        cited = document_iri(citation.title)
+        _describe_document(out, cited, citation.title, kind_of(citation.title))
+        out.text(cited, PKG.docNumber, citation.doc_number)
+        out.add(unit, RELATIONS[citation.relation], cited)
+        out.add(unit, PKG.cites, cited)
+        node = mint("citation", [source.value, citation.span.start])
+        out.a(node, PKG.Citation)
+        out.add(unit, PKG.qualifiedCitation, node)
+        out.add(node, PKG.citedDocument, cited)
+        out.text(node, PKG.relation, citation.relation)
+        out.text(node, PKG.verb, citation.verb)
+        out.text(node, PKG.secondaryRelation, citation.secondary)
+        out.span(node, citation.span, text, source, citation.rule)
+
+
+def _describe_agency(out: _Writer, canonical: str, extraction: Extraction) -> None:
+    node = agency_iri(canonical)
+    body = extraction.gazetteer.bodies.get(canonical)
+    out.a(node, PKG.Agency)
+    if body and body.level == "群体":
+        out.a(node, PKG.AgencyGroup)
+    out.text(node, PKG.canonicalName, canonical)
+    out.text(node, _LABEL, canonical, "zh")
+    if body:
+        for short in body.short_forms:
+            out.text(node, PKG.shortName, short)
+        out.text(node, PKG.adminLevel, body.level)
+        if body.parent:
+            out.add(node, PKG.subOrganizationOf, agency_iri(body.parent))
+
+
+def _agencies(out: _Writer, extraction: Extraction, units: list, issuer: str) -> None:
+    roles = {"lead": PKG.leadAgency, "partner": PKG.partnerAgency, "mention": PKG.mentionsAgency}
+    explicit_lead: set[int] = set()
+    for index, mention in extraction.found.get("agencies", []):
+        _describe_agency(out, mention.canonical, extraction)
+        out.add(units[index], roles[mention.role], agency_iri(mention.canonical))
+        if mention.role == "lead":
+            explicit_lead.add(index)
+    if issuer:
+        for index, sentence in enumerate(extraction.sentences):
+            if not sentence.is_heading and index not in explicit_lead:
+                out.add(units[index], PKG.implicitLeadAgency, agency_iri(issuer))
+                out.add(units[index], PKG.leadAgency, agency_iri(issuer))
+
+
+def _programs(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> None:
+    for index, program in extraction.found.get("programs", []):
+        node = mint("program", normalize_title(program.name))
+        out.a(node, PKG.Program)
+        out.text(node, PKG.name, program.name)
+        out.text(node, _LABEL, normalize_title(program.name), "zh")
+        if not extraction.sentences[index].is_heading:
+            out.add(units[index], PKG.involvesProgram, node)
+
+
+def _indicators(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> None:
+    text = extraction.source.text
+    for index, indicator in extraction.found.get("indicators", []):
+        node = mint("indicator", [source.value, indicator.span.start, indicator.span.end])
+        out.a(node, PKG.Indicator)
+        out.add(units[index], PKG.hasIndicator, node)
+        out.text(node, PKG.measure, indicator.measure)
+        out.add(node, PKG.value, ox.Literal(_decimal(indicator.value), datatype=_DECIMAL))
+        out.text(node, PKG.unit, indicator.unit)
+        out.text(node, PKG.qualifier, indicator.qualifier)
+        out.text(node, PKG.kind, indicator.kind)
+        if indicator.year:
+            out.integer(node, PKG.year, indicator.year)
+        out.text(node, _LABEL, f"{indicator.measure} {text[indicator.span.start:indicator.span.end]}".strip(), "zh")
+        if indicator.measure:
+            measure = mint("measure", normalize_title(indicator.measure))
+            out.a(measure, PKG.Measure)
+            out.text(measure, _LABEL, normalize_title(indicator.measure), "zh")
+            out.add(node, PKG.ofMeasure, measure)
+        out.span(node, indicator.span, text, source, indicator.rule)
+
+
+def _decimal(value: float) -> str:
+    return format(value, "f").rstrip("0").rstrip(".") if "." in format(value, "f") else format(value, "f")
+
+
+def ontology_quads() -> list[ox.Quad]:
+    """Return the ontology as quads in its own named graph."""
+    from policykg.ontology import ontology_turtle
+
+    return [ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE)]
+

@@ -1,0 +1,104 @@
+"""Build documents into the store: read, extract, turn into quads, write in one atomic swap."""
+
+from __future__ import annotations
+
+import glob
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policykg.graph_builder import pipeline, reader, triples
+from policykg.graph_builder.gazetteer import Gazetteer
+from policykg.store import KnowledgeStore
+
+
+class BuildError(RuntimeError):
+    """A build that wrote nothing; the message lists every file that failed and why."""
+
+
+@dataclass
+class BuildReport:
+    documents: list[str] = field(default_factory=list)  # source files built
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (skipped file, file of the same document)
+    skipped: list[str] = field(default_factory=list)  # files in folders that are not documents
+    quads: int = 0
+    seconds: float = 0.0
+
+
+def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[str], list[str]]:
+    """Expand files, folders (recursively) and globs into document files.
+
+    Returns (files, skipped files of other kinds found in folders, paths that match nothing).
+    """
+    files: list[Path] = []
+    skipped: list[str] = []
+    missing: list[str] = []
+    for raw in paths:
+        raw = str(raw)
+        matches = [Path(match) for match in sorted(glob.glob(raw, recursive=True))] if glob.has_magic(raw) else [Path(raw)]
+        if not matches or not matches[0].exists():
+            missing.append(raw)
+            continue
+        for path in matches:
+            if path.is_dir():
+                for child in sorted(item for item in path.rglob("*") if item.is_file()):
+                    if any(part.startswith(".") or part == "__pycache__" for part in child.relative_to(path).parts):
+                        continue
+                    if child.suffix.lower() in reader.READABLE_SUFFIXES and child.suffix:
+                        files.append(child)
+                    else:
+                        skipped.append(str(child))
+            else:
+                files.append(path)
+    unique = list(dict.fromkeys(files))
+    return unique, skipped, missing
+
+
+def build(
+    paths: Iterable[str | Path],
+    store: KnowledgeStore,
+    gazetteer: Gazetteer | None = None,
+    on_document: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build the documents at ``paths`` into ``store``; raise BuildError and change nothing if any fails."""
+    started = time.perf_counter()
+    gazetteer = gazetteer or Gazetteer.load()
+    files, skipped, missing = collect(paths)
+    failures = [f"{path}: no such file or folder" for path in missing]
+    if not files and not failures:
+        failures.append("no documents found (policykg reads .txt and .html files)")
+    report = BuildReport(skipped=skipped)
+    extractions: dict[str, pipeline.Extraction] = {}
+    for path in files:
+        try:
+            extraction = pipeline.extract(reader.read(path), gazetteer)
+        except (reader.ReadError, pipeline.ExtractionError) as error:
+            failures.append(str(error))
+            continue
+        if on_document:
+            on_document(str(path))
+        graph = triples.graph_iri(extraction).value
+        earlier = extractions.get(graph)
+        if earlier is None:
+            extractions[graph] = extraction
+        elif _prefer(extraction, earlier):  # the same document twice (a page and its text): keep the text
+            report.duplicates.append((earlier.source.path, extraction.source.path))
+            extractions[graph] = extraction
+        else:
+            report.duplicates.append((extraction.source.path, earlier.source.path))
+    if failures:
+        raise BuildError("; ".join(failures))
+    graphs = {graph: triples.quads(extraction) for graph, extraction in extractions.items()}
+    graphs[triples.ONTOLOGY_GRAPH.value] = triples.ontology_quads()
+    store.replace(graphs)
+    report.documents = sorted(extraction.source.path for extraction in extractions.values())
+    report.quads = sum(len(quads) for quads in graphs.values())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _prefer(new: pipeline.Extraction, old: pipeline.Extraction) -> bool:
+    """Between two copies of one document, prefer plain text to HTML, then the first path."""
+    rank = {"text": 0, "html": 1}
+    return (rank[new.source.format], new.source.path) < (rank[old.source.format], old.source.path)
