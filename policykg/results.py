@@ -58,7 +58,7 @@ def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str
             raise QueryError(f"{query.name}: missing parameter {', '.join(missing)} (give it with --param {missing[0]}=VALUE)")
         name, text = query.name, query.text
     else:
-        name, text = "query", query
+        name, text = "SPARQL query", query
     try:
         result = store.query(text, {key: ox.Literal(item) for key, item in params.items()})
     except SyntaxError as error:

@@ -1,0 +1,1 @@
+"""The network page: the knowledge graph drawn with pyvis, as one HTML file that works offline."""

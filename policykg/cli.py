@@ -1,0 +1,201 @@
+"""The policykg command line: build, query, inspect, export and draw the knowledge graph."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from policykg import results
+from policykg.build import BuildError, build as build_documents
+from policykg.graph_builder.gazetteer import Gazetteer, GazetteerError
+from policykg.graph_builder.reader import ReadError
+from policykg.queries import QueryError, all_queries, load
+from policykg.store import DEFAULT_PATH, KnowledgeStore, StoreError
+
+EXPORT_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
+    "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+}
+PREFIXES = {
+    "pkg": "https://w3id.org/policykg/ontology#", "id": "https://w3id.org/policykg/id/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
+}
+_DOMAIN_ERRORS = (BuildError, QueryError, StoreError, ReadError, GazetteerError)
+
+store_option = click.option(
+    "--store", "store_path", default=DEFAULT_PATH, show_default=True, envvar="POLICYKG_STORE",
+    type=click.Path(file_okay=False), help="Folder of the knowledge graph (or set POLICYKG_STORE).",
+)
+
+
+def _fail(error: Exception) -> click.ClickException:
+    return click.ClickException(" ".join(str(error).split()))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="policykg")
+def main() -> None:
+    """Turn Chinese government policy documents into a knowledge graph you can query and browse.
+
+    \b
+    Example:
+        policykg build data/documents
+        policykg query citations
+        policykg viz -o graph.html
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+@click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False), help="Agency gazetteer TSV to use instead of the packaged one.")
+def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None) -> None:
+    """Read documents (files, folders, globs) and write their graph into the store.
+
+    Each document gets its own named graph; building it again replaces that graph. If any
+    document cannot be read, nothing is written and every failure is listed.
+
+    \b
+    Example:
+        policykg build data/documents --store kg
+        policykg build 'reports/**/*.html' notice.txt
+    """
+    store = KnowledgeStore(store_path)
+    try:
+        report = build_documents(paths, store, Gazetteer.load(gazetteer) if gazetteer else None)
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    for skipped, kept in report.duplicates:
+        click.echo(f"skipped {skipped}: the same document as {kept}", err=True)
+    if report.skipped:
+        click.echo(f"skipped {len(report.skipped)} file(s) that are not .txt or .html documents", err=True)
+    click.echo(f"built {len(report.documents)} document(s), {report.quads} quads, in {report.seconds:.2f} s into {store_path}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("-q", "--sparql", "sparql", help="SPARQL query text to run instead of a named query.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Parameter of a named query (repeatable).")
+@click.option("-f", "--format", "output_format", type=click.Choice(results.FORMATS), default="table", show_default=True)
+@store_option
+def query(name: str | None, sparql: str | None, params: tuple[str, ...], output_format: str, store_path: str) -> None:
+    """Run a named query, a query file (.rq) or SPARQL text over the whole graph.
+
+    \b
+    Example:
+        policykg query citations --format csv
+        policykg query trace --param title=上海市老年人权益保障条例
+        policykg query -q 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        policykg query my-question.rq --format json
+    """
+    if bool(name) == bool(sparql):
+        raise click.UsageError("give either a query NAME (or FILE.rq) or --sparql TEXT")
+    bindings = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param {item!r}: write it as KEY=VALUE")
+        bindings[key.strip()] = value
+    store = KnowledgeStore(store_path)
+    try:
+        named = load(name) if name else None
+        outcome = results.run(store, named if named else sparql, bindings)
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    if isinstance(outcome, bool):
+        click.echo("true" if outcome else "false")
+    elif isinstance(outcome, list):
+        sys.stdout.buffer.write(ox.serialize(outcome, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    else:
+        click.echo(results.render(outcome, output_format))
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the named queries with their parameters and columns.
+
+    \b
+    Example:
+        policykg queries
+    """
+    for named in all_queries():
+        params = " ".join(f"--param {key}=…" for key, _ in named.parameters)
+        click.echo(f"{named.name}{' ' + params if params else ''}")
+        click.echo(f"    {named.title}: {named.description}")
+        click.echo(f"    columns: {', '.join(named.columns)}")
+
+
+@main.command()
+@store_option
+def stats(store_path: str) -> None:
+    """Count entities per class and links per relation.
+
+    \b
+    Example:
+        policykg stats --store kg
+    """
+    from policykg.stats import source_documents, statistics
+
+    store = KnowledgeStore(store_path)
+    try:
+        tables = statistics(store)
+        documents = source_documents(store)
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    click.echo(f"source documents: {documents}\n")
+    click.echo(results.render(tables["classes"], "table"))
+    click.echo()
+    click.echo(results.render(tables["relations"], "table"))
+
+
+@main.command()
+@click.option("-f", "--format", "output_format", type=click.Choice(sorted(EXPORT_FORMATS)), default="trig", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="File to write (default: standard output).")
+@store_option
+def export(output_format: str, output: str, store_path: str) -> None:
+    """Write the whole graph as RDF: TriG and N-Quads keep one graph per document.
+
+    \b
+    Example:
+        policykg export --format turtle -o policykg.ttl
+        policykg export --format nquads | gzip > policykg.nq.gz
+    """
+    store = KnowledgeStore(store_path)
+    try:
+        if output == "-":
+            store.dump(sys.stdout.buffer, EXPORT_FORMATS[output_format], PREFIXES)
+        else:
+            temporary = Path(output + ".part")
+            with open(temporary, "wb") as handle:
+                store.dump(handle, EXPORT_FORMATS[output_format], PREFIXES)
+            temporary.replace(output)
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    if output != "-":
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="graph.html", show_default=True)
+@click.option("--title", default="policykg — 政策知识图谱", show_default=True, help="Heading of the page.")
+@store_option
+def viz(output: str, title: str, store_path: str) -> None:
+    """Draw documents, cited documents, agencies and programs as a network page that works offline.
+
+    \b
+    Example:
+        policykg viz -o graph.html && xdg-open graph.html
+    """
+    from policykg.viz.network import draw, overview
+
+    store = KnowledgeStore(store_path)
+    try:
+        drawing = draw(overview(store), output, title)
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    click.echo(f"wrote {output}: {drawing.nodes} nodes, {drawing.edges} edges")
