@@ -208,9 +208,13 @@ def segment(doc_id: str, text: str, issuer: str = "") -> tuple[list[Part], list[
 
         title_lines = 2 if part.role == "annex" else 1
         for line in lines[:title_lines]:
-            if line.text and not _ANNEX_LINE.match(line.text):
-                for left, right in [(line.start, line.end)]:
-                    add(left, right, (), heading=True)
+            if _ANNEX_LINE.match(line.text):
+                continue
+            if part.role == "notice":  # the title without a portal's trailing (date)
+                left, right, _ = metadata.title_line(text)
+                add(left, right, (), heading=True)
+            else:
+                add(line.start, line.end, (), heading=True)
         for line in lines[title_lines:]:
             if part.role == "notice" and _is_meta_line(line.text, issuer):
                 continue

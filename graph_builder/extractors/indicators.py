@@ -26,6 +26,7 @@ _QUALIFIERS = (
     "提高至 提高到 提升至 提升到 降低至 降低到 调整为 增加到 达到 超过 不低于 不少于 不高于 不超过 至少 累计 "
     "新增 新建 改建 扩建 新推广 培训 培养 共计 总计 增加 增长 减少 约 近 超 共 为"
 ).split()
+_LEADING_QUALIFIER = re.compile("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + ")")
 _QUALIFIER_BEFORE = re.compile("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s*$")
 _AFTER_QUALIFIER = re.compile(r"(?P<tail>以上|以下|左右)")
 _FROM = re.compile(r"从\s*$")
@@ -45,19 +46,20 @@ def _value(number: str, multiplier: str | None) -> float:
     return float(Decimal(number) * _MULTIPLIERS[multiplier])
 
 
-def _measure_before(text: str, clause_start: int, number_start: int, qualifier_start: int) -> str:
-    """Return the noun phrase before a number: 新增养老床位4385张 → 养老床位."""
+def _measure_before(text: str, clause_start: int, qualifier_start: int) -> tuple[str, str]:
+    """Return the noun phrase before a number and a qualifier that opens it.
+
+    新增养老床位4385张 → (养老床位, 新增); 养老护理员持证率达到85% → (养老护理员持证率, "").
+    """
     phrase = _TRAILING.sub("", text[clause_start:qualifier_start].strip())
-    phrase = _QUALIFIER_BEFORE.sub("", phrase)
-    phrase = _TRAILING.sub("", phrase)
     verbs = list(_VERB_IN_MEASURE.finditer(phrase))
     if verbs and verbs[-1].end() < len(phrase) and not _RATE.search(phrase):
         phrase = phrase[verbs[-1].end() :]
     phrase = _SCOPE.sub("", phrase)
-    leading = re.match("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + ")", phrase)
+    leading = _LEADING_QUALIFIER.match(phrase)
     if leading and len(phrase) > leading.end() + 1:
-        phrase = phrase[leading.end() :]
-    return phrase.strip("“”\"的 ")
+        return phrase[leading.end() :].strip("“”\"的 "), leading.group()
+    return phrase.strip("“”\"的 "), ""
 
 
 def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Iterator[Indicator]:
@@ -92,7 +94,9 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
         if match["unit"] in _CLASSIFIERS_BEFORE_NOUN and after and not text[clause_start : match.start()].strip(" “”").endswith(tuple("率比")):
             measure = after["measure"].strip("“”\"")
         if not measure:
-            measure = _measure_before(text, clause_start, match.start(), qualifier_start)
+            measure, opening = _measure_before(text, clause_start, qualifier_start)
+            if opening and opening not in qualifier:
+                qualifier = f"{opening} {qualifier}".strip()
         if not measure and same_clause:
             measure = previous[1]
         previous = (match.end(), measure)

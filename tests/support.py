@@ -1,0 +1,19 @@
+"""Paths of the example documents and a reader for the hand-written golden files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTS = ROOT / "data" / "documents"
+SEED = DOCUMENTS / "shanghai-2025-civil-affairs-plan-and-2024-summary.txt"
+CHENGDU = DOCUMENTS / "chengdu-2022-elderly-care-measures.txt"
+CHENGDU_PAGE = ROOT / "data" / "pages" / "chengdu-2022-elderly-care-measures.html"
+BAOTOU = DOCUMENTS / "baotou-2022-digital-government-evaluation.txt"
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def golden(name: str) -> list[dict]:
+    """Return the records of a hand-written golden file."""
+    return [json.loads(line) for line in (GOLDEN / name).read_text(encoding="utf-8").splitlines() if line.strip()]

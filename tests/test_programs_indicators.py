@@ -1,0 +1,72 @@
+"""Programs and indicators: accuracy against the seed's golden files, and exact cases of the genre."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykg.graph_builder.extractors import indicators, programs
+from policykg.graph_builder.records import Sentence, Span
+
+from support import golden
+
+
+def _sentence(text: str) -> Sentence:
+    return Sentence(Span("t", 0, len(text)), 0, (), 0, text)
+
+
+def test_program_precision_and_recall_on_the_seed(seed):
+    expected = {(r["start"], r["name"]) for r in golden("seed.programs.jsonl")}
+    actual = {(p.span.start, p.name) for _, p in seed.found["programs"]}
+    hits = len(expected & actual)
+    assert hits / len(actual) >= 0.9, sorted(actual - expected)
+    assert hits / len(expected) >= 0.8, sorted(expected - actual)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("继续开展“桥计划”综合服务项目。", ["桥计划"]),
+        ("实施“阳光慈善”工程。", ["阳光慈善"]),
+        ("落实“智慧好办”“一件事”等各项改革任务。", ["智慧好办", "一件事"]),
+        ("全面完成“十四五”目标任务。", []),
+        ("增强“四个意识”。", []),
+        ("坚决打击“黑中介”。", []),
+    ],
+)
+def test_quoted_names_that_are_programs(text, expected):
+    assert [p.name for p in programs.extract(_sentence(text), text)] == expected
+
+
+def test_indicator_spans_and_values_on_the_seed(seed):
+    expected = {(r["start"], r["end"]): r for r in golden("seed.indicators.jsonl")}
+    actual = {(i.span.start, i.span.end): i for _, i in seed.found["indicators"]}
+    hits = set(expected) & set(actual)
+    assert len(hits) / len(actual) >= 0.97 and len(hits) / len(expected) >= 0.97
+    agree = [key for key in hits if (actual[key].value, actual[key].unit, actual[key].kind, actual[key].year)
+             == (expected[key]["value"], expected[key]["unit"], expected[key]["kind"], expected[key]["year"])]
+    assert len(agree) / len(hits) >= 0.97
+    close = [key for key in hits if expected[key]["measure"] in actual[key].measure or (actual[key].measure and actual[key].measure in expected[key]["measure"])]
+    assert len(close) / len(hits) >= 0.7
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("新增30家社区综合为老服务中心、30个社区长者食堂。", "target",
+         [("社区综合为老服务中心", 30, "家", "新增"), ("社区长者食堂", 30, "个", "")]),
+        ("全市养老护理员持证率达到85%。", "target", [("养老护理员持证率", 85, "%", "达到")]),
+        ("全年新增养老床位4385张。", "actual", [("养老床位", 4385, "张", "新增")]),
+        ("支出资金7.62亿元。", "actual", [("资金", 762000000, "元", "")]),
+        ("全年完成养老护理员培训约1.8万名。", "actual", [("养老护理员培训", 18000, "名", "约")]),
+        ("举办第七届大赛，2025年1月22日发布，第21年开展。", "actual", []),
+    ],
+)
+def test_indicators_of_the_genre(text, kind, expected):
+    found = [(i.measure, i.value, i.unit, i.qualifier) for i in indicators.extract(_sentence(text), text, kind, 2025)]
+    assert found == expected
+
+
+def test_a_deadline_makes_a_target_of_its_year():
+    text = "到2027年，社区日间照料机构覆盖率达到95%以上。"
+    (indicator,) = indicators.extract(_sentence(text), text, "", 2022)
+    assert (indicator.kind, indicator.year, indicator.value, indicator.qualifier) == ("target", 2027, 95, "达到 以上")

@@ -1,0 +1,75 @@
+"""Reading files: encodings, HTML pages, and clear errors for what is not a document."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from policykg.graph_builder import reader
+
+from support import CHENGDU, CHENGDU_PAGE, SEED
+
+SAMPLE = "上海市民政局关于印发《2025年上海民政工作要点》的通知\n一、加强养老服务。\n"
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        (SAMPLE.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + SAMPLE.encode("utf-8"), "utf-8"),
+        (SAMPLE.encode("utf-16"), "utf-16"),
+        ((SAMPLE * 20).encode("gb18030"), "gb18030"),
+        ((SAMPLE * 20).encode("gbk"), "gb18030"),
+    ],
+)
+def test_text_decodes_whatever_its_encoding(tmp_path, encoded, encoding):
+    path = tmp_path / "notice.txt"
+    path.write_bytes(encoded)
+    source = reader.read(path)
+    assert source.text.startswith("上海市民政局关于印发") and source.encoding == encoding and "\ufeff" not in source.text
+
+
+def test_windows_line_ends_become_newlines(tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(SAMPLE.replace("\n", "\r\n").encode("utf-8"))
+    assert reader.read(path).text == SAMPLE
+
+
+def test_text_is_kept_character_for_character(seed_text):
+    assert seed_text == SEED.read_text(encoding="utf-8")
+
+
+def test_an_html_page_is_reduced_to_its_article():
+    page = reader.read(CHENGDU_PAGE)
+    assert page.format == "html" and page.html_title == "成都市人民政府办公厅印发关于加快推进养老服务发展若干措施的通知"
+    lines = page.text.splitlines()
+    assert lines[0] == page.html_title
+    assert "（一）织密城市社区服务网络。" in page.text and "首页" not in page.text and "jquery" not in page.text
+    # the article holds the same sentences as the published text
+    text_lines = {line.strip("　 ") for line in CHENGDU.read_text(encoding="utf-8").splitlines() if "。" in line}
+    assert text_lines <= {line.strip("　 ") for line in lines}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data, not a text document"),
+        (b"<html><body><script>var a = 1;</script></body></html>", "the HTML page holds no text"),
+    ],
+)
+def test_what_is_not_a_document_gets_a_one_line_error_naming_the_file(tmp_path, content, message):
+    path = tmp_path / "bad.html"
+    path.write_bytes(content)
+    with pytest.raises(reader.ReadError) as caught:
+        reader.read(path)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+def test_a_missing_file_and_a_folder_are_named(tmp_path):
+    with pytest.raises(reader.ReadError, match=r"nowhere\.txt: no such file$"):
+        reader.read(tmp_path / "nowhere.txt")
+    with pytest.raises(reader.ReadError, match="is a folder, not a document$"):
+        reader.read(tmp_path)
