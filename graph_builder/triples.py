@@ -301,8 +301,22 @@ def _decimal(value: float) -> str:
 
 
 def ontology_quads() -> list[ox.Quad]:
-    """Return the ontology as quads in its own named graph."""
+    """Return the ontology as quads in its own named graph.
+
+    Its blank nodes (the lists of owl:unionOf) are renamed in order of appearance, so that
+    loading the same ontology twice gives the same quads.
+    """
     from policykg.ontology import ontology_turtle
 
-    return [ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE)]
+    names: dict[str, ox.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term.value, ox.BlankNode(f"ontology{len(names)}"))
+        return term
+
+    return [
+        ox.Quad(stable(t.subject), t.predicate, stable(t.object), ONTOLOGY_GRAPH)
+        for t in ox.parse(ontology_turtle(), format=ox.RdfFormat.TURTLE)
+    ]
 

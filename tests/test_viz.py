@@ -70,7 +70,8 @@ def test_page_is_utf8_and_links_nothing_external(seed_page):
     _, output = seed_page
     page = output.read_bytes().decode("utf-8", errors="strict")
     assert '<meta charset="utf-8">' in page
-    assert "上海市民政局" in page  # Chinese written as characters, not only as \u escapes
+    assert "<h1>policykg — 上海</h1>" in page  # the heading is written as UTF-8 characters
+    assert "政策文件 document" in page  # and so is the legend (the node JSON holds \u escapes)
     for name, pattern in EXTERNAL.items():
         hits = [page[max(0, match.start() - 40): match.end() + 40] for match in pattern.finditer(page)]
         assert hits == [], f"external {name} reference(s): {hits}"
@@ -106,7 +107,7 @@ def test_document_text_is_escaped_but_kept_as_text(tmp_path):
     shown = [f"{node['label']}\n{node['title']}" for node in nodes]
     for markup in MARKUP:
         assert any(markup in text for text in shown), f"{markup!r} lost from the node labels and tooltips"
-    labels = {node["label"] for node in nodes}
+    labels = {node["title"].split("\n")[0] for node in nodes}  # a tooltip starts with the full label
     # the cited titles and the program are nodes of their own, their markup-like text intact
     assert any("alert(1)</script>管理办法" in label for label in labels), labels
     assert any("alert(2)>条例" in label for label in labels), labels
@@ -132,5 +133,7 @@ def test_viz_writes_utf8_when_the_locale_is_not(seed_graph_store, tmp_path):
     assert result.returncode == 0, result.stderr.decode("latin-1")
     assert re.match(rb"wrote .*: \d+ nodes, \d+ edges", result.stdout), result.stdout
     page = output.read_bytes().decode("utf-8", errors="strict")
-    assert "上海" in page
-    assert "policykg — 政策知识图谱" in page  # the default heading, written from a non-UTF-8 process
+    assert "<h1>policykg — 政策知识图谱</h1>" in page  # the default heading, written from a non-UTF-8 process
+    nodes, _ = datasets(page)
+    assert any(node["label"].startswith("上海") for node in nodes)
+    assert "上海市民政局" in {node["label"] for node in nodes}

@@ -1,0 +1,106 @@
+"""Named queries: documented headers, and the rows they return on the seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykg import queries, results
+from policykg.queries import QueryError
+
+from support import golden
+
+
+def run(store, name, **params):
+    return results.run(store, queries.load(name), params)
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_every_named_query_is_documented_and_returns_its_columns(seed_store, name):
+    named = queries.load(name)
+    assert named.title and named.description and named.example.startswith("policykg query ")
+    params = {key: "条例" for key, _ in named.parameters}
+    table = results.run(seed_store, named, params)
+    assert tuple(table.columns) == named.columns and table.rows
+
+
+def test_the_library_has_the_six_foundation_queries():
+    assert {"citations", "regulations", "agencies", "programs", "indicators", "trace"} <= set(queries.names())
+
+
+def test_citations_give_one_row_per_title_occurrence_with_its_sentence(seed_store):
+    rows = run(seed_store, "citations").rows
+    expected = golden("seed.citations.jsonl")
+    assert [(row["regulation"], row["relation"], row["verb"] or "") for row in rows] == [(r["title"], r["relation"], r["verb"]) for r in expected]
+    assert all(row["sentence"] and f"《{row['regulation']}》" in row["sentence"] for row in rows)
+    assert rows[9]["document"] == "2025年上海民政工作要点" and rows[9]["section"] == "(七)做好老龄综合工作"
+    assert rows[9]["sentence"] == "修改《上海市老年人权益保障条例》。"
+
+
+def test_regulations_count_citations_and_relations(seed_store):
+    rows = {row["regulation"]: row for row in run(seed_store, "regulations").rows}
+    law = rows["上海市老年人权益保障条例"]
+    assert (law["kind"], law["citations"], law["citing_documents"], law["relations"]) == ("条例", 1, 1, "amends")
+    plan = rows["上海市推进养老科技创新发展行动方案(2024—2027年)"]
+    assert plan["citations"] == 2 and set(plan["relations"].split(", ")) == {"implements", "drafts"}
+
+
+def test_agencies_count_the_items_they_lead_and_support(seed_store, seed):
+    rows = {row["agency"]: row for row in run(seed_store, "agencies").rows}
+    work_items = sum(not sentence.is_heading for sentence in seed.sentences)
+    assert rows["上海市民政局"]["lead_items"] == work_items - 1  # one item is led by 市发改委 (配合市发改委…)
+    assert (rows["上海市发展和改革委员会"]["lead_items"], rows["上海市发展和改革委员会"]["partner_items"]) == (1, 1)
+    assert rows["上海市科学技术委员会"]["partner_items"] == 2
+    assert set(rows["上海市科学技术委员会"]["short_names"].split("|")) == {"市科委", "上海市科委"}
+
+
+def test_programs_count_work_items_and_documents(seed_store):
+    rows = {row["program"]: row for row in run(seed_store, "programs").rows}
+    assert (rows["银龄行动"]["mentions"], rows["银龄行动"]["documents"]) == (3, 1)
+    assert (rows["桥计划"]["mentions"], rows["桥计划"]["documents"]) == (2, 1)
+
+
+def test_indicators_set_targets_beside_results(seed_store):
+    rows = run(seed_store, "indicators").rows
+    assert len(rows) == len(golden("seed.indicators.jsonl"))
+    target = next(row for row in rows if row["measure"] == "养老护理员持证率")
+    assert target == {
+        "document": "2025年上海民政工作要点", "kind": "target", "measure": "养老护理员持证率", "value": 85, "unit": "%",
+        "qualifier": "达到", "year": 2025, "sentence": "落实《本市养老护理员队伍建设行动方案(2024—2027年)》和激励补贴办法,持续提高养老护理员素质和技能,全市养老护理员持证率达到85%。",
+    }
+    beds = {(row["kind"], row["year"], row["value"]) for row in rows if row["measure"] == "养老床位"}
+    assert beds == {("target", 2025, 3000), ("actual", 2024, 4385)}
+
+
+def test_trace_finds_where_a_regulation_is_cited(seed_store):
+    assert run(seed_store, "trace", title="老年人权益保障条例").rows == [{
+        "regulation": "上海市老年人权益保障条例", "document": "2025年上海民政工作要点", "section": "(七)做好老龄综合工作",
+        "relation": "amends", "sentence": "修改《上海市老年人权益保障条例》。",
+    }]
+
+
+def test_a_parameter_value_cannot_change_the_query(seed_store):
+    assert run(seed_store, "trace", title='条例" ) } } SELECT * WHERE { ?s ?p ?o } #').rows == []
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [({}, "trace: missing parameter title"), ({"title": "x", "year": "1"}, "trace: unknown parameter year")],
+)
+def test_wrong_parameters_are_named(seed_store, params, message):
+    with pytest.raises(QueryError, match=message):
+        results.run(seed_store, queries.load("trace"), params)
+
+
+def test_a_broken_query_reports_the_parser_message(seed_store):
+    with pytest.raises(QueryError, match=r"^SPARQL query: invalid SPARQL: error at 1:"):
+        results.run(seed_store, "SELECT ?x WHERE { ?x ")
+
+
+def test_json_rows_are_objects_keyed_by_column(seed_store):
+    table = run(seed_store, "trace", title="慈善法")
+    import json
+
+    assert json.loads(results.render(table, "json")) == [
+        {"regulation": "慈善法", "document": "上海民政2024年工作总结", "section": "五是深化慈善事业发展", "relation": "implements",
+         "sentence": "学习宣传贯彻新修改的《慈善法》,加强慈善领域政策法规建设。"}
+    ]

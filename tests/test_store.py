@@ -1,0 +1,124 @@
+"""The store: identical rebuilds, per-document graphs, and builds that fail change nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from policykg.build import BuildError, build
+from policykg.graph_builder import triples
+from policykg.store import KnowledgeStore, StoreError
+
+from support import BAOTOU, CHENGDU, CHENGDU_PAGE, SEED
+
+
+def snapshot(store: KnowledgeStore) -> set[ox.Quad]:
+    return set(store.quads())
+
+
+def generations(store: KnowledgeStore) -> list[str]:
+    return sorted(entry.name for entry in store.path.iterdir() if entry.name.startswith("gen-"))
+
+
+def test_building_twice_gives_the_same_quads(tmp_path):
+    first, second = KnowledgeStore(tmp_path / "a"), KnowledgeStore(tmp_path / "b")
+    build([SEED, CHENGDU], first)
+    build([CHENGDU, SEED], second)
+    build([SEED], second)
+    assert snapshot(first) == snapshot(second) and len(snapshot(first)) > 10000
+
+
+def test_each_document_has_its_own_graph_and_the_ontology_one(corpus_store):
+    graphs = corpus_store.graphs()
+    assert len(graphs) == 4 and triples.ONTOLOGY_GRAPH.value in graphs
+
+
+def test_rebuilding_one_document_replaces_only_its_graph(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED, BAOTOU], store)
+    before = snapshot(store)
+    copy = tmp_path / "seed.txt"
+    copy.write_text(SEED.read_text(encoding="utf-8").replace("新增3000张养老床位", "新增3500张养老床位"), encoding="utf-8")
+    build([copy], store)
+    after = snapshot(store)
+    changed = {quad.graph_name.value for quad in before ^ after}
+    assert len(changed) == 1 and triples.GRAPH_BASE in next(iter(changed))
+    values = {quad.object.value for quad in after if quad.predicate.value.endswith("#value")}
+    assert "3500" in values and "3000" in values  # the other 3000s of the plan are still there
+
+
+def test_a_bad_file_fails_the_build_and_changes_nothing(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED], store)
+    before, gens = snapshot(store), generations(store)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(BuildError, match=r"empty\.txt: the file is empty"):
+        build([CHENGDU, empty], store)
+    assert snapshot(store) == before and generations(store) == gens
+
+
+def test_a_write_that_raises_midway_changes_nothing(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED], store)
+    before, gens = snapshot(store), generations(store)
+    def crashing():
+        for number, quad in enumerate(snapshot(store)):
+            if number == 500:
+                raise RuntimeError("disk on fire")
+            yield ox.Quad(quad.subject, quad.predicate, ox.Literal("changed"), quad.graph_name)
+
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        store.replace({"https://w3id.org/policykg/graph/x": crashing()})
+    assert snapshot(store) == before and generations(store) == gens
+
+
+def test_a_killed_build_leaves_a_generation_that_the_next_build_sweeps(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED], store)
+    before = snapshot(store)
+    (store.path / "gen-left-by-a-kill").mkdir()
+    assert snapshot(store) == before
+    build([SEED], store)
+    assert "gen-left-by-a-kill" not in generations(store) and snapshot(store) == before
+
+
+def test_the_same_document_as_text_and_page_is_built_once(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    report = build([CHENGDU_PAGE, CHENGDU], store)
+    assert report.documents == [str(CHENGDU)] and report.duplicates == [(str(CHENGDU_PAGE), str(CHENGDU))]
+
+
+@pytest.mark.parametrize(
+    ("prepare", "message"),
+    [
+        (lambda path: None, "no knowledge graph here; build one with `policykg build DOCUMENTS --store"),
+        (lambda path: path.mkdir(), "not a policykg store (no POLICYKG file)"),
+        (lambda path: (path.mkdir(), (path / "POLICYKG").write_text("policykg-store 0\n")), "store format 'policykg-store 0' is not 'policykg-store 1'"),
+    ],
+)
+def test_a_store_that_cannot_be_read_says_why(tmp_path, prepare, message):
+    path = tmp_path / "kg"
+    prepare(path)
+    with pytest.raises(StoreError) as caught:
+        KnowledgeStore(path).reader()
+    assert str(caught.value).startswith(f"{path}: {message}")
+
+
+def test_building_into_a_folder_that_is_not_a_store_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(StoreError, match="the folder exists and is not a policykg store"):
+        build([SEED], KnowledgeStore(tmp_path))
+    assert os.listdir(tmp_path) == ["notes.txt"]
+
+
+def test_a_second_writer_is_turned_away(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED], store)
+    with store._lock():
+        with pytest.raises(StoreError, match="another build is writing to this store"):
+            build([SEED], store)
+    shutil.rmtree(tmp_path / "kg")
