@@ -89,6 +89,16 @@ class Visit:
         box = canvas.bounding_box()
         assert box and box["width"] > 0 and box["height"] > 0, box
 
+    def wait_until_still(self, timeout: float = 10.0) -> None:
+        """Wait until no node moves between two looks 250 ms apart (physics has settled)."""
+        self.page.wait_for_function(
+            """() => new Promise(done => {
+                const before = JSON.stringify(network.getPositions());
+                setTimeout(() => done(JSON.stringify(network.getPositions()) === before), 250);
+            })""",
+            timeout=timeout * 1000, polling=100,
+        )
+
     def close(self) -> None:
         self.context.close()
 
@@ -139,6 +149,21 @@ def test_search_selects_the_nodes_whose_label_contains_the_text(visit, corpus):
     assert visit.errors == []
 
 
+@pytest.mark.xfail(strict=True, reason="product bug: vis-network paints most nodes in its default colour for their group")
+def test_nodes_are_drawn_in_the_colours_and_shapes_of_the_legend(visit):
+    drawn = visit.page.evaluate(
+        "() => nodes.get().map(n => { const o = network.body.nodes[n.id].options;"
+        " return [n.kind, n.color, n.shape, o.color.background, o.shape]; })"
+    )
+    legend = dict(visit.page.evaluate(
+        "() => [...document.querySelectorAll('.legend span')].map(s => [s.textContent, getComputedStyle(s).getPropertyValue('--c').trim()])"
+    ))
+    wrong = sorted({(kind, color, background) for kind, color, shape, background, drawn_shape in drawn if background != color})
+    assert all(shape == drawn_shape for _, _, shape, _, drawn_shape in drawn)
+    assert all(legend[kind] == color for kind, color, *_ in drawn)
+    assert wrong == []
+
+
 @pytest.mark.xfail(strict=True, reason="product bug: the search matches the display label, cut to 23 characters + …")
 def test_search_finds_text_beyond_the_cut_of_a_long_label(visit, corpus):
     graph, _ = corpus
@@ -167,7 +192,7 @@ def test_document_markup_is_shown_as_text(browser, tmp_path):
         assert page.evaluate("() => document.querySelectorAll('img, b').length") == 0
         assert page.evaluate("() => document.scripts.length") == 2  # vis-network and the page's own
         # hover every node: the tooltip shows the document text as text
-        page.wait_for_function("() => !network.physics.options.enabled || network.physics.stabilized", timeout=10_000)
+        visit.wait_until_still()
         box = page.locator("#mynetwork canvas").bounding_box()
         points = page.evaluate(
             "() => nodes.getIds().map(id => { const p = network.canvasToDOM(network.getPositions([id])[id]);"

@@ -104,3 +104,23 @@ def test_json_rows_are_objects_keyed_by_column(seed_store):
         {"regulation": "慈善法", "document": "上海民政2024年工作总结", "section": "五是深化慈善事业发展", "relation": "implements",
          "sentence": "学习宣传贯彻新修改的《慈善法》,加强慈善领域政策法规建设。"}
     ]
+
+
+@pytest.mark.parametrize("name", ["citations", "indicators", "trace"])
+def test_rows_are_not_repeated_when_documents_share_entities(tmp_path, name):
+    from policykg.build import build
+    from policykg.store import KnowledgeStore
+
+    from support import SEED
+
+    other = tmp_path / "other.txt"  # a second document citing the seed's plan by the same title
+    other.write_text("某区民政局关于落实市级工作的通知\n落实《2025年上海民政工作要点》和《上海市老年人权益保障条例》，新增养老床位100张。\n", encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED, other], store)
+    params = {"title": "条例"} if name == "trace" else {}
+    rows = [tuple(row.values()) for row in results.run(store, queries.load(name), params).rows]
+    assert len(rows) == len(set(rows)) or name == "citations"
+    single = KnowledgeStore(tmp_path / "single")
+    build([SEED], single)
+    alone = results.run(single, queries.load(name), params).rows
+    assert len(rows) == len(alone) + {"citations": 2, "indicators": 1, "trace": 1}[name]

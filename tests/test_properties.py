@@ -1,0 +1,69 @@
+"""Properties on any input: no crash, every span inside the text and quoting it, determinism."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policykg.graph_builder import pipeline, reader
+from policykg.graph_builder.reader import ReadError, Source
+
+# Text made of the genre's own pieces, so that the extractors' rules actually fire.
+PIECES = st.sampled_from([
+    "《", "》", "〈", "〉", "“", "”", '"', "（", "）", "(", ")", "［", "］", "一、", "（二）", "三是", "4．", "附件", "附件：",
+    "。", "，", "；", "、", "\n", "\r\n", "　", " ", "修订", "出台", "制定", "落实", "按照", "会同", "配合", "市民政局",
+    "民政部", "牵头考核单位：", "负责", "新增", "30", "家", "1.5", "万", "亿元", "%", "达到", "以上", "到2025年", "第", "届",
+    "上海市民政局关于印发", "的通知", "工作要点", "工作总结", "办法", "条例", "项目", "计划", "行动", "发布机构:", "文号：",
+    "沪民办发〔2025〕2号", "2025年1月22日", "<p>", "</p>", "<script>", "&amp;",
+])
+GENRE_TEXT = st.lists(st.one_of(PIECES, st.text(max_size=4)), max_size=120).map("".join)
+ANY_TEXT = st.one_of(GENRE_TEXT, st.text(max_size=400))
+
+
+def extract(text: str, gazetteer) -> pipeline.Extraction:
+    return pipeline.extract(Source("prop.txt", text, "utf-8", "text", "0" * 64), gazetteer)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=ANY_TEXT)
+def test_extraction_never_crashes_and_every_span_quotes_the_text(gazetteer, text):
+    result = extract(text, gazetteer)
+    for part in result.parts:
+        assert 0 <= part.span.start <= part.span.end <= len(text)
+    for section in result.sections:
+        assert 0 <= section.span.start <= section.span.end <= len(text)
+    for sentence in result.sentences:
+        assert text[sentence.span.start : sentence.span.end] == sentence.text
+    for records in result.found.values():
+        for index, record in records:
+            sentence = result.sentences[index].span
+            assert sentence.start <= record.span.start <= record.span.end <= sentence.end
+            if hasattr(record, "quote"):
+                assert text[record.span.start : record.span.end] == record.quote
+            if hasattr(record, "title"):
+                assert text[record.span.start : record.span.end] == f"《{record.title}》"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=GENRE_TEXT)
+def test_extraction_is_deterministic(gazetteer, text):
+    first, second = extract(text, gazetteer), extract(text, gazetteer)
+    assert (first.parts, first.sections, first.sentences, first.found) == (second.parts, second.sections, second.sentences, second.found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.one_of(st.binary(max_size=300), GENRE_TEXT.map(lambda text: text.encode("gb18030", errors="ignore"))))
+def test_decoding_any_bytes_gives_text_or_a_read_error(data):
+    try:
+        text, encoding = reader.decode(data, "bytes.txt")
+    except ReadError as error:
+        assert str(error).startswith("bytes.txt: ")
+    else:
+        assert "\r" not in text and not text.startswith("\ufeff") and encoding
+
+
+@settings(max_examples=150, deadline=None)
+@given(markup=st.lists(st.one_of(PIECES, st.sampled_from(["<div>", "</div>", "<br/>", "<style>", "</style>", "</script>", "<h1>", "</h1>", "<meta name='ArticleTitle' content='标题'>"])), max_size=80).map("".join))
+def test_any_html_reduces_to_text_without_tags_of_its_own(markup):
+    page = reader.html_text.page_text(markup)
+    assert "<div>" not in page.text and "<br/>" not in page.text
