@@ -22,7 +22,7 @@ def normalize_title(title: str) -> str:
     folded = _DASHES.sub("—", folded)
     folded = folded.replace("〔", "[").replace("〕", "]").replace("【", "[").replace("】", "]")
     folded = folded.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
-    return folded.strip("《》<>")
+    return folded.strip("《》")
 
 
 def normalize_doc_number(number: str) -> str:

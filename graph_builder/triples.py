@@ -118,7 +118,7 @@ def _describe_document(out: _Writer, node: ox.NamedNode, title: str, kind: str) 
     if kind in KIND_CLASSES:
         out.a(node, PKG.PolicyDocument)
     out.text(node, PKG.title, title)
-    out.text(node, _LABEL, normalize_title(title), "zh")
+    out.text(node, _LABEL, title.strip(), "zh")
     out.text(node, PKG.kind, kind)
     period = _PERIOD.search(title)
     if period:
@@ -269,7 +269,7 @@ def _programs(out: _Writer, extraction: Extraction, units: list, source: ox.Name
         node = mint("program", normalize_title(program.name))
         out.a(node, PKG.Program)
         out.text(node, PKG.name, program.name)
-        out.text(node, _LABEL, normalize_title(program.name), "zh")
+        out.text(node, _LABEL, program.name, "zh")
         if not extraction.sentences[index].is_heading:
             out.add(units[index], PKG.involvesProgram, node)
 
@@ -291,7 +291,7 @@ def _indicators(out: _Writer, extraction: Extraction, units: list, source: ox.Na
         if indicator.measure:
             measure = mint("measure", normalize_title(indicator.measure))
             out.a(measure, PKG.Measure)
-            out.text(measure, _LABEL, normalize_title(indicator.measure), "zh")
+            out.text(measure, _LABEL, indicator.measure, "zh")
             out.add(node, PKG.ofMeasure, measure)
         out.span(node, indicator.span, text, source, indicator.rule)
 

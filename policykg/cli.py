@@ -33,6 +33,11 @@ store_option = click.option(
 )
 
 
+def _text(value: str | None) -> str | None:
+    """Return command-line text as real Unicode: in a C locale Python hands UTF-8 bytes over as surrogates."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if value else value
+
+
 def _fail(error: Exception) -> click.ClickException:
     return click.ClickException(" ".join(str(error).split()))
 
@@ -95,8 +100,9 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], output_
     """
     if bool(name) == bool(sparql):
         raise click.UsageError("give either a query NAME (or FILE.rq) or --sparql TEXT")
+    sparql = _text(sparql)
     bindings = {}
-    for item in params:
+    for item in map(_text, params):
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise click.UsageError(f"--param {item!r}: write it as KEY=VALUE")
@@ -195,7 +201,7 @@ def viz(output: str, title: str, store_path: str) -> None:
 
     store = KnowledgeStore(store_path)
     try:
-        drawing = draw(overview(store), output, title)
+        drawing = draw(overview(store), output, _text(title))
     except _DOMAIN_ERRORS as error:
         raise _fail(error) from None
     click.echo(f"wrote {output}: {drawing.nodes} nodes, {drawing.edges} edges")

@@ -149,7 +149,6 @@ def test_search_selects_the_nodes_whose_label_contains_the_text(visit, corpus):
     assert visit.errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: vis-network paints most nodes in its default colour for their group")
 def test_nodes_are_drawn_in_the_colours_and_shapes_of_the_legend(visit):
     drawn = visit.page.evaluate(
         "() => nodes.get().map(n => { const o = network.body.nodes[n.id].options;"
@@ -164,7 +163,6 @@ def test_nodes_are_drawn_in_the_colours_and_shapes_of_the_legend(visit):
     assert wrong == []
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: the search matches the display label, cut to 23 characters + …")
 def test_search_finds_text_beyond_the_cut_of_a_long_label(visit, corpus):
     graph, _ = corpus
     needle = "工作总结"

@@ -137,3 +137,15 @@ def test_viz_writes_utf8_when_the_locale_is_not(seed_graph_store, tmp_path):
     nodes, _ = datasets(page)
     assert any(node["label"].startswith("上海") for node in nodes)
     assert "上海市民政局" in {node["label"] for node in nodes}
+
+
+def test_a_chinese_title_given_in_a_c_locale_is_written_as_chinese(seed_graph_store, tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "PYTHON"))}
+    env.update(LANG="C", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    output = tmp_path / "graph.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "policykg", "viz", "-o", str(output), "--title", "上海 图谱", "--store", str(seed_graph_store.path)],
+        env=env, cwd=tmp_path, capture_output=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert "<h1>上海 图谱</h1>" in output.read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ CLASSES = {
 RELATION_COLORS = {
     "issues": "#2da44e", "amends": "#cf222e", "drafts": "#0969da", "implements": "#bf8700",
     "basedOn": "#9a6700", "mentions": "#8c959f", "hasPart": "#57606a", "issuedBy": "#57606a",
-    "lead": "#bf8700", "partner": "#d4a72c", "involves": "#8250df",
+    "lead": "#bf8700", "partner": "#d4a72c", "involves": "#8250df", "mentionsAgency": "#d0d7de",
 }
 
 _PREFIX = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -63,6 +63,8 @@ SELECT ?from ?to ?relation (COUNT(DISTINCT ?via) AS ?weight) (SAMPLE(?text) AS ?
     ?via pkg:partnerAgency ?from ; pkg:isPartOf ?to ; pkg:sourceText ?text . BIND("partner" AS ?relation)
   } UNION {
     ?via pkg:involvesProgram ?to ; pkg:isPartOf ?from ; pkg:sourceText ?text . BIND("involves" AS ?relation)
+  } UNION {
+    ?via pkg:mentionsAgency ?to ; pkg:isPartOf ?from ; pkg:sourceText ?text . BIND("mentionsAgency" AS ?relation)
   }
 } GROUP BY ?from ?to ?relation"""
 
@@ -103,7 +105,7 @@ def draw(graph: nx.MultiDiGraph, output: str | Path, heading: str = "policykg") 
     for node, data in graph.nodes(data=True):
         label, color, shape = CLASSES[data["group"]]
         item = {
-            "id": node, "label": data["label"] if len(data["label"]) <= 24 else data["label"][:23] + "…",
+            "id": node, "label": data["label"] if len(data["label"]) <= 24 else data["label"][:23] + "…", "fullLabel": data["label"],
             "title": _tooltip(graph, node), "group": data["group"], "kind": label, "color": color, "shape": shape,
             "size": 8 + 3 * math.sqrt(degree.get(node, 0)), "font": {"size": 12},
         }
@@ -112,7 +114,7 @@ def draw(graph: nx.MultiDiGraph, output: str | Path, heading: str = "policykg") 
         net.nodes.append(item)  # direct fill: pyvis's add_node/add_edge scan every element
     for source, target, data in graph.edges(data=True):
         net.edges.append({
-            "from": source, "to": target, "label": data["relation"] if data["relation"] not in ("hasPart", "issuedBy") else "",
+            "from": source, "to": target, "label": data["relation"] if data["relation"] not in ("hasPart", "issuedBy", "mentionsAgency") else "",
             "title": f"{data['relation']} ×{data['weight']}", "width": 1 + math.log2(data["weight"]),
             "color": RELATION_COLORS.get(data["relation"], "#8c959f"), "arrows": "to", "font": {"size": 9, "align": "middle"},
         })
@@ -121,6 +123,8 @@ def draw(graph: nx.MultiDiGraph, output: str | Path, heading: str = "policykg") 
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
         "edges": {"smooth": False},
         "layout": {"improvedLayout": physics},
+        # vis-network colours a node by its group: give each group the legend's colour and shape
+        "groups": {group: {"color": color, "shape": shape} for group, (_, color, shape) in CLASSES.items()},
     }
     net.options = options
     net.heading = heading
