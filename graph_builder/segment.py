@@ -3,8 +3,9 @@
 A notice that transmits documents (印发《A》和《B》) holds its own text and then each
 transmitted document, which starts at a line that repeats its title; an annex starts at
 a line 附件 followed by its title. Within a part, lines that open with a number are
-section headings (一、 → (一) → 1. / 一是 / (1)); the depth of a kind of number is the
-order in which the part first uses it, so a part that starts at (一) works too.
+section headings (一、 → (一) → 1. / 一是 / (1)). A kind of number nests under the
+sections open when it first appears and is a sibling of its own kind, so depth follows
+the order in which a part uses its numbers and a part that starts at (一) works too.
 """
 
 from __future__ import annotations
@@ -196,7 +197,6 @@ def segment(doc_id: str, text: str, issuer: str = "") -> tuple[list[Part], list[
     sentences: list[Sentence] = []
     for part in parts:
         lines = _lines(text, part.span.start, part.span.end)
-        kinds: list[str] = []  # marker kinds in order of first use: their depth
         stack: list[tuple[str, tuple[int, ...]]] = []  # (kind, path) of open sections
         counters: dict[tuple[int, ...], int] = {}
         ordinal = 0
@@ -225,14 +225,10 @@ def segment(doc_id: str, text: str, issuer: str = "") -> tuple[list[Part], list[
                     add(left, right, current)
                 continue
             kind, marker = found
-            if kind in kinds and any(open_kind == kind for open_kind, _ in stack):
+            if any(open_kind == kind for open_kind, _ in stack):  # a sibling: close what is nested deeper
                 while stack[-1][0] != kind:
                     stack.pop()
                 stack.pop()
-            elif kind not in kinds:
-                kinds.append(kind)
-            else:  # a kind seen before but not open: nest it under the current section
-                pass
             parent = stack[-1][1] if stack else ()
             counters[parent] = counters.get(parent, 0) + 1
             path = parent + (counters[parent],)

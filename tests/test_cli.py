@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -130,5 +131,5 @@ def test_viz_writes_the_page(store, tmp_path):
 def test_python_dash_m_and_the_console_script_run(store):
     module = subprocess.run([sys.executable, "-m", "policykg", "query", "trace", "-p", "title=慈善法", "-f", "json", "--store", str(store)], capture_output=True, text=True, check=True)
     assert json.loads(module.stdout)[0]["relation"] == "implements"
-    script = subprocess.run([str(__import__("pathlib").Path(sys.executable).with_name("policykg")), "--version"], capture_output=True, text=True, check=True)
+    script = subprocess.run([str(Path(sys.executable).with_name("policykg")), "--version"], capture_output=True, text=True, check=True)
     assert script.stdout.startswith("policykg, version ")
