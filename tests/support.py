@@ -17,3 +17,12 @@ GOLDEN = ROOT / "tests" / "golden"
 def golden(name: str) -> list[dict]:
     """Return the records of a hand-written golden file."""
     return [json.loads(line) for line in (GOLDEN / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+# A document whose titles, names and sentences carry markup: pages must show it as text.
+ESCAPE_DOCUMENT = (
+    "某市民政局关于印发《测试工作要点》的通知\n"
+    "各区民政局：\n"
+    "落实《<script>alert(1)</script>管理办法》和《\"><img src=x onerror=alert(2)>条例》，开展“<b>粗体</b>行动”。\n"
+    "某市民政局\n"
+    "2025年1月22日\n"
+)

@@ -15,21 +15,14 @@ from policykg.build import build
 from policykg.store import KnowledgeStore
 from policykg.viz.network import draw, overview
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = ROOT / "data" / "documents"
+from support import DOCUMENTS, ESCAPE_DOCUMENT
+
 SCREENSHOT = Path("/tmp/policykg-graph.png")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 AGENCY = "上海市民政局"
-ESCAPE_DOCUMENT = (
-    "某市民政局关于印发《测试工作要点》的通知\n"
-    "各区民政局：\n"
-    "落实《<script>alert(1)</script>管理办法》和《\"><img src=x onerror=alert(2)>条例》，开展“<b>粗体</b>行动”。\n"
-    "某市民政局\n"
-    "2025年1月22日\n"
-)
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from policykg.build import build
 from policykg.store import KnowledgeStore
 from policykg.viz.network import Drawing, draw, overview
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "data" / "documents" / "shanghai-2025-civil-affairs-plan-and-2024-summary.txt"
+from support import ESCAPE_DOCUMENT
+
 
 # any reference to a resource on the network: http://, https:// or protocol-relative //
 _REMOTE = r"""\s*["']?\s*(?:https?:)?//"""
@@ -28,13 +28,6 @@ EXTERNAL = {
 }
 _DATASET = re.compile(r"new vis\.DataSet\(")
 
-ESCAPE_DOCUMENT = (
-    "某市民政局关于印发《测试工作要点》的通知\n"
-    "各区民政局：\n"
-    "落实《<script>alert(1)</script>管理办法》和《\"><img src=x onerror=alert(2)>条例》，开展“<b>粗体</b>行动”。\n"
-    "某市民政局\n"
-    "2025年1月22日\n"
-)
 MARKUP = ("<script>alert(1)", "<img src=x", "<b>粗体")
 
 
@@ -53,16 +46,9 @@ def datasets(page: str) -> tuple[list[dict], list[dict]]:
 
 
 @pytest.fixture(scope="module")
-def seed_graph_store(tmp_path_factory) -> KnowledgeStore:
-    store = KnowledgeStore(tmp_path_factory.mktemp("viz-seed") / "kg")
-    build([SEED], store)
-    return store
-
-
-@pytest.fixture(scope="module")
-def seed_page(seed_graph_store, tmp_path_factory) -> tuple[Drawing, Path]:
+def seed_page(seed_store, tmp_path_factory) -> tuple[Drawing, Path]:
     output = tmp_path_factory.mktemp("viz-page") / "graph.html"
-    drawing = draw(overview(seed_graph_store), output, "policykg — 上海")
+    drawing = draw(overview(seed_store), output, "policykg — 上海")
     return drawing, output
 
 
@@ -77,9 +63,9 @@ def test_page_is_utf8_and_links_nothing_external(seed_page):
         assert hits == [], f"external {name} reference(s): {hits}"
 
 
-def test_counts_match_overview_and_embedded_json(seed_graph_store, seed_page):
+def test_counts_match_overview_and_embedded_json(seed_store, seed_page):
     drawing, output = seed_page
-    graph = overview(seed_graph_store)
+    graph = overview(seed_store)
     nodes, edges = datasets(output.read_bytes().decode("utf-8"))
     assert graph.number_of_nodes() > 0 and graph.number_of_edges() > 0
     assert drawing.nodes == graph.number_of_nodes() == len(nodes)
@@ -115,7 +101,7 @@ def test_document_text_is_escaped_but_kept_as_text(tmp_path):
     assert "测试工作要点" in labels
 
 
-def test_viz_writes_utf8_when_the_locale_is_not(seed_graph_store, tmp_path):
+def test_viz_writes_utf8_when_the_locale_is_not(seed_store, tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "PYTHON"))}
     env.update(PYTHONIOENCODING="latin-1", LANG="C", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
     probe = subprocess.run(
@@ -127,7 +113,7 @@ def test_viz_writes_utf8_when_the_locale_is_not(seed_graph_store, tmp_path):
 
     output = tmp_path / "graph.html"
     result = subprocess.run(
-        [sys.executable, "-m", "policykg", "viz", "-o", str(output), "--store", str(seed_graph_store.path)],
+        [sys.executable, "-m", "policykg", "viz", "-o", str(output), "--store", str(seed_store.path)],
         env=env, cwd=tmp_path, capture_output=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode("latin-1")
@@ -139,12 +125,12 @@ def test_viz_writes_utf8_when_the_locale_is_not(seed_graph_store, tmp_path):
     assert "上海市民政局" in {node["label"] for node in nodes}
 
 
-def test_a_chinese_title_given_in_a_c_locale_is_written_as_chinese(seed_graph_store, tmp_path):
+def test_a_chinese_title_given_in_a_c_locale_is_written_as_chinese(seed_store, tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "PYTHON"))}
     env.update(LANG="C", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
     output = tmp_path / "graph.html"
     result = subprocess.run(
-        [sys.executable, "-m", "policykg", "viz", "-o", str(output), "--title", "上海 图谱", "--store", str(seed_graph_store.path)],
+        [sys.executable, "-m", "policykg", "viz", "-o", str(output), "--title", "上海 图谱", "--store", str(seed_store.path)],
         env=env, cwd=tmp_path, capture_output=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")

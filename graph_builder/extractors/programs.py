@@ -19,7 +19,6 @@ RULE = "programs.v1"
 _QUOTED = re.compile(r"[“\"](?P<name>[^“”\"\n。；;]{2,40}?)[”\"]")
 _HEAD = "计划|行动|工程|项目|活动|系列活动|品牌|服务品牌|评选|表彰|大赛|比赛|竞赛|奖|节|周|日|月|试点|改革|专项行动"
 _ENDS_AS_PROGRAM = re.compile(rf"(?:{_HEAD}|赛|工匠|顾问)$")
-_FOLLOWED = re.compile(rf"(?:[\u4e00-\u9fff]{{0,6}}?)(?:{_HEAD})")
 _FOLLOWED_NEAR = re.compile(rf"(?:{_HEAD}|等?[\u4e00-\u9fff]{{0,6}}(?:项目|工程|计划|活动|品牌|行动))")
 _INTRODUCED = re.compile(r"(?:开展|实施|举办|办好|打造|启动|组织|选树|评选|落实|深化|拓展|纳入|实现|对标)[^，,。；;“”\"]{0,3}$")
 _NOT_PROGRAM = re.compile(
