@@ -66,7 +66,7 @@ class Gazetteer:
         found = {}
         for body in self.bodies.values():
             match = _GOVERNMENT.match(body.canonical)
-            if match and body.canonical.endswith("人民政府"):
+            if match and body.canonical.endswith("人民政府") and body.level != "群体":
                 found[match["jurisdiction"]] = body.canonical
         return found
 
@@ -102,6 +102,16 @@ class Gazetteer:
                 return name
         match = re.match(r"^(.{2,8}?(?:自治区|自治州|省|市|区|县|旗))", issuer)
         return match.group(1) if match else ""
+
+    @cached_property
+    def place_names(self) -> tuple[str, ...]:
+        """Names of the known jurisdictions as titles write them: 上海市 and 上海, 上海市闵行区 and 闵行区, 闵行."""
+        names = set()
+        for jurisdiction in self._jurisdictions:
+            local = jurisdiction.rsplit("市", 1)[1] if "市" in jurisdiction[:-1] else jurisdiction  # 上海市闵行区 → 闵行区
+            stem = re.sub(r"(?:特别行政区|自治区|自治州|省|市|区|县|旗|盟)$", "", local)
+            names.update(name for name in (jurisdiction, local, stem) if len(name) >= 2)
+        return tuple(sorted(names, key=len, reverse=True))
 
     @cached_property
     def forms(self) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -46,33 +47,57 @@ RELATIONS = {
     "issues": PKG.issues, "amends": PKG.amends, "drafts": PKG.drafts,
     "implements": PKG.implements, "basedOn": PKG.basedOn, "mentions": PKG.mentions,
 }
+_LOCAL = re.compile(r"本市|我市|全市|本省|我省|全省|本区|我区|本县|我县")
+_NATIONAL = re.compile(r"^(?:中华人民共和国|国务院|中共中央|中央|国家|全国)|法$|法\(")
 _PERIOD = re.compile(r"[(（]((?:19|20)\d{2}\s*[—–\-－~至]+\s*(?:19|20)\d{2}\s*年?)[)）]")
 _VERSION = re.compile(r"[(（](试行|暂行|草案|征求意见稿|修订稿|送审稿|\d{4}\s*年?版|\d{4}\s*年?修订)[)）]")
 
 
 def mint(kind: str, key) -> ox.NamedNode:
     """Return the IRI of an entity of ``kind`` identified by ``key`` (any JSON value)."""
+    return mint_in(f"{ID_BASE}{kind}/", key)
+
+
+def mint_in(base: str, key) -> ox.NamedNode:
     canonical = json.dumps(key, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return ox.NamedNode(f"{ID_BASE}{kind}/{hashlib.sha1(canonical.encode('utf-8')).hexdigest()[:16]}")
+    return ox.NamedNode(base + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16])
 
 
-def document_iri(title: str) -> ox.NamedNode:
-    """Return the IRI of the document with this title (the title is normalised first)."""
-    return mint("document", normalize_title(title))
+def title_key(title: str, jurisdiction: str, places: tuple[str, ...]) -> list[str]:
+    """Return the identity of a document known only by its title.
+
+    A title that names its place (上海市…, 2025年上海民政工作要点) or is national (国务院…, a 法)
+    is the same document wherever it is cited. Any other title (关于加强孤儿保障…的意见) is
+    qualified by the jurisdiction of the document citing it: two cities' 《2025年工作要点》 are
+    two documents. 本市/本省/我市 stand for that jurisdiction.
+    """
+    normal = normalize_title(title)
+    if jurisdiction:
+        normal = _LOCAL.sub(jurisdiction, normal)
+    if _NATIONAL.search(normal) or any(place in normal for place in places):
+        return ["title", normal]
+    return ["title", jurisdiction, normal]
+
+
+def source_key(extraction: Extraction) -> list[str]:
+    """Return the identity of a source document: its 文号, else its title in its jurisdiction, else its file."""
+    if extraction.meta.doc_number:
+        return ["docnumber", extraction.meta.doc_number]
+    title = extraction.meta.title or extraction.parts[0].title
+    key = title_key(title, extraction.jurisdiction, extraction.gazetteer.place_names) if title else []
+    if len(key) == 2 or (len(key) == 3 and key[1]):
+        return key
+    return ["file", extraction.source.path]
 
 
 def graph_iri(extraction: Extraction) -> ox.NamedNode:
     """Return the named graph that holds one source document's quads."""
-    return ox.NamedNode(GRAPH_BASE + document_key_hash(extraction))
-
-
-def document_key_hash(extraction: Extraction) -> str:
-    return document_node(extraction).value.rsplit("/", 1)[-1]
+    return mint_in(GRAPH_BASE, source_key(extraction))
 
 
 def document_node(extraction: Extraction) -> ox.NamedNode:
-    title = extraction.meta.title or extraction.parts[0].title
-    return document_iri(title) if title else mint("document", {"sha256": extraction.source.sha256})
+    """Return the node of the source document itself."""
+    return mint("document", source_key(extraction))
 
 
 def agency_iri(canonical: str) -> ox.NamedNode:
@@ -144,7 +169,7 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     out.date(source, PKG.datePublished, meta.date_published)
     out.date(source, PKG.dateEffective, meta.date_effective)
     out.text(source, PKG.text, text)
-    out.text(source, PKG.sourceFile, extraction.doc_id)
+    out.text(source, PKG.sourceFile, str(Path(extraction.source.path).resolve()))
     out.text(source, PKG.sourceHash, extraction.source.sha256)
     issuer_canonical = extraction.issuer
     if issuer_canonical:
@@ -157,8 +182,10 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
         if part.role == "notice":
             node = source
         else:
-            key = normalize_title(part.title) if part.role == "transmitted" else [normalize_title(source.value), "annex", normalize_title(part.title)]
-            node = document_iri(part.title) if part.role == "transmitted" else mint("document", key)
+            if part.role == "transmitted":
+                node = mint("document", title_key(part.title, extraction.jurisdiction, extraction.gazetteer.place_names))
+            else:
+                node = mint("document", [source.value, "annex", normalize_title(part.title)])
             _describe_document(out, node, part.title, part.kind)
             parent = part_nodes[-1] if part.role == "annex" and len(part_nodes) > 1 else source
             out.add(parent, PKG.hasPart, node)
@@ -218,7 +245,10 @@ def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.Nam
     text = extraction.source.text
     for index, citation in extraction.found.get("citations", []):
         unit = units[index]
-        cited = document_iri(citation.title)
+        if citation.doc_number:
+            cited = mint("document", ["docnumber", citation.doc_number])
+        else:
+            cited = mint("document", title_key(citation.title, extraction.jurisdiction, extraction.gazetteer.place_names))
         _describe_document(out, cited, citation.title, kind_of(citation.title))
         out.text(cited, PKG.docNumber, citation.doc_number)
         out.add(unit, RELATIONS[citation.relation], cited)

@@ -91,11 +91,24 @@ def build(
         raise BuildError("; ".join(failures))
     graphs = {graph: triples.quads(extraction) for graph, extraction in extractions.items()}
     graphs[triples.ONTOLOGY_GRAPH.value] = triples.ontology_quads()
-    store.replace(graphs)
+    store.replace(graphs, remove=_earlier_graphs(store, files, set(graphs)))
     report.documents = sorted(extraction.source.path for extraction in extractions.values())
     report.quads = sum(len(quads) for quads in graphs.values())
     report.seconds = time.perf_counter() - started
     return report
+
+
+_SOURCES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+SELECT DISTINCT ?graph ?file WHERE { GRAPH ?graph { ?document pkg:sourceFile ?file } }"""
+
+
+def _earlier_graphs(store: KnowledgeStore, files: list[Path], keep: set[str]) -> list[str]:
+    """Return the graphs an earlier build made from these files under another identity
+    (its title or 文号 has since changed): building a file replaces all it made before."""
+    if not store.exists():
+        return []
+    rebuilt = {str(path.resolve()) for path in files}
+    return sorted({row["graph"].value for row in store.query(_SOURCES) if row["file"].value in rebuilt} - keep)
 
 
 def _prefer(new: pipeline.Extraction, old: pipeline.Extraction) -> bool:

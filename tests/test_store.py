@@ -122,3 +122,28 @@ def test_a_second_writer_is_turned_away(tmp_path):
         with pytest.raises(StoreError, match="another build is writing to this store"):
             build([SEED], store)
     shutil.rmtree(tmp_path / "kg")
+
+
+def test_two_documents_with_the_same_generic_title_stay_two(tmp_path):
+    first, second = tmp_path / "zhejiang.txt", tmp_path / "jiangsu.txt"
+    first.write_text("政府工作报告\n浙江省人民政府\n一、2024年工作回顾\n全省新增养老床位1000张。\n", encoding="utf-8")
+    second.write_text("政府工作报告\n江苏省人民政府\n一、2024年工作回顾\n全省新增养老床位2000张。\n", encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    report = build([first, second], store)
+    assert report.duplicates == [] and len(report.documents) == 2
+    build([first], store)
+    values = {quad.object.value for quad in store.quads() if quad.predicate.value.endswith("#value")}
+    assert values == {"1000", "2000"}
+
+
+def test_a_file_rebuilt_under_a_new_title_replaces_what_it_made_before(tmp_path):
+    document = tmp_path / "notice.txt"
+    text = SEED.read_text(encoding="utf-8")
+    document.write_text(text, encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    build([document], store)
+    document.write_text(text.replace("沪民办发〔2025〕2 号", "沪民办发〔2025〕3 号"), encoding="utf-8")
+    build([document], store)
+    assert len(store.graphs()) == 2  # the document's new graph and the ontology
+    numbers = {quad.object.value for quad in store.quads() if quad.predicate.value.endswith("#docNumber")}
+    assert numbers == {"沪民办发〔2025〕3号"}
