@@ -38,6 +38,13 @@ def _text(value: str | None) -> str | None:
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if value else value
 
 
+def _writable(output: str) -> None:
+    """Refuse an output path whose folder does not exist, before any work is done."""
+    folder = Path(output).parent
+    if not folder.is_dir():
+        raise click.ClickException(f"{output}: the folder {folder} does not exist")
+
+
 def _fail(error: Exception) -> click.ClickException:
     return click.ClickException(" ".join(str(error).split()))
 
@@ -171,6 +178,8 @@ def export(output_format: str, output: str, store_path: str) -> None:
         policykg export --format turtle -o policykg.ttl
         policykg export --format nquads | gzip > policykg.nq.gz
     """
+    if output != "-":
+        _writable(output)
     store = KnowledgeStore(store_path)
     try:
         if output == "-":
@@ -199,6 +208,7 @@ def viz(output: str, title: str, store_path: str) -> None:
     """
     from policykg.viz.network import draw, overview
 
+    _writable(output)
     store = KnowledgeStore(store_path)
     try:
         drawing = draw(overview(store), output, _text(title))

@@ -71,6 +71,8 @@ def test_sparql_text_and_query_files_run_too(store, tmp_path):
         (["query", "--store", "{store}"], 2, "give either a query NAME (or FILE.rq) or --sparql TEXT"),
         (["stats", "--store", "{missing}"], 1, "Error: {missing}: no knowledge graph here; build one with `policykg build DOCUMENTS --store {missing}`"),
         (["build", "{missing}/none.txt", "--store", "{missing}"], 1, "Error: {missing}/none.txt: no such file or folder"),
+        (["export", "-o", "{missing}/x.ttl", "--store", "{store}"], 1, "Error: {missing}/x.ttl: the folder {missing} does not exist"),
+        (["viz", "-o", "{missing}/g.html", "--store", "{store}"], 1, "Error: {missing}/g.html: the folder {missing} does not exist"),
     ],
 )
 def test_errors_are_one_line_with_an_exit_code(store, tmp_path, args, code, message):
