@@ -35,7 +35,7 @@ _FIELD = re.compile(
 )
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 _TITLE_DATE = re.compile(rf"{_GAP}[(（]{_GAP}(\d{{4}}-\d{{1,2}}-\d{{1,2}}){_GAP}[)）]{_GAP}$")
-_ISSUER_IN_TITLE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?)(?:关于|印发|转发|发布)")
+_ISSUER_IN_TITLE = re.compile(rf"^(?P<issuer>[\u4e00-\u9fff（）()、{SPACE}]{{2,60}}?)[{SPACE}]*(?:关于|印发|转发|发布)")
 HEADER_LINES = 12  # labels farther down are part of the body, not the header
 
 

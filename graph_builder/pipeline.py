@@ -76,7 +76,8 @@ class Extraction:
     doc_id: str
     meta: DocumentMeta
     jurisdiction: str
-    issuer: str  # the issuer's canonical name when the gazetteer knows it, else as written
+    issuer: str  # the first issuer's canonical name when the gazetteer knows it, else as written
+    issuers: tuple[str, ...]  # every issuer of a joint document (财政部 民政部关于…), canonical where known
     gazetteer: Gazetteer
     parts: list[Part]
     sections: list[Section]
@@ -93,10 +94,11 @@ def extract(source: Source, gazetteer: Gazetteer) -> Extraction:
         parts, sections, sentences = segment.segment(doc_id, source.text, meta.issuer)
     except Exception as error:  # a bug in segmentation must name the file, not crash the build
         raise ExtractionError(f"{source.path}: segmentation failed: {type(error).__name__}: {error}") from error
-    issuer = gazetteer.resolve(meta.issuer, "") or meta.issuer
+    issuers = _issuers(meta.issuer, gazetteer)
+    issuer = issuers[0] if issuers else ""
     jurisdiction = gazetteer.jurisdiction_of_issuer(issuer)
     context = Context(source.text, parts, gazetteer, jurisdiction)
-    result = Extraction(source, doc_id, meta, jurisdiction, issuer, gazetteer, parts, sections, sentences)
+    result = Extraction(source, doc_id, meta, jurisdiction, issuer, issuers, gazetteer, parts, sections, sentences)
     for name, extractor in EXTRACTORS.items():
         records: list[tuple[int, object]] = []
         try:
@@ -107,6 +109,18 @@ def extract(source: Source, gazetteer: Gazetteer) -> Extraction:
         result.found[name] = records
     result.found["agencies"] = _spread_responsibility(result.found["agencies"], sentences, source.text)
     return result
+
+
+def _issuers(written: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """Split a joint issuer (财政部 民政部, 民政部、财政部) and resolve each body it names."""
+    if not written:
+        return ()
+    whole = gazetteer.resolve(written, "")
+    if whole:
+        return (whole,)
+    names = [name for name in re.split(r"[\s\u3000、和]+", written) if name]
+    first = gazetteer.jurisdiction_of_issuer(gazetteer.resolve(names[0], "") or names[0]) if names else ""
+    return tuple(dict.fromkeys(gazetteer.resolve(name, first) or name for name in names))
 
 
 def _spread_responsibility(found: list[tuple[int, object]], sentences: list[Sentence], text: str) -> list[tuple[int, object]]:

@@ -29,6 +29,7 @@ class Part:
     kind: str  # the kind word taken from the title ending: 通知, 工作要点, 方案 …
     role: str  # "notice" for the file's own document, "transmitted", "annex"
     ordinal: int
+    title_span: Span | None = None  # where the title is written (it may wrap onto a second line)
     rule: str = "segment.v1"
 
 

@@ -19,6 +19,9 @@ from policykg.graph_builder.text import DATE_LINE, SPACE, normalize_title
 
 _CN = "一二三四五六七八九十百零〇两"
 _MARKERS = (
+    ("chapter", re.compile(rf"第[{_CN}\d]+章")),  # 第一章
+    ("jie", re.compile(rf"第[{_CN}\d]+节")),  # 第一节
+    ("article", re.compile(rf"第[{_CN}\d]+条")),  # 第一条: articles are named by their number
     ("cn-dun", re.compile(rf"[{_CN}]+[、，,．.]")),  # 一、
     ("cn-paren", re.compile(rf"[(（][{_CN}]+[)）][、，,]?")),  # (一)
     ("cn-shi", re.compile(rf"(?:第)?[{_CN}]+是")),  # 一是
@@ -29,6 +32,8 @@ _MARKERS = (
 _SENTENCE_END = "。！？；!?;"
 _CLAUSE_PUNCT = "，,；;：:、"
 _ANNEX_LINE = re.compile(rf"^[{SPACE}]*附[{SPACE}]*件[{SPACE}]*\d*[{SPACE}]*[:：]?[{SPACE}]*$")
+_ANNEX_HEAD = re.compile(rf"^附[{SPACE}]*件[{SPACE}]*(?P<number>\d*)[{SPACE}]*(?P<colon>[:：])?[{SPACE}]*(?P<rest>.*)$")
+_LIST_NUMBER = re.compile(rf"^\d+[．.、][{SPACE}]*")
 _TRANSMIT = re.compile(r"印发|转发|发布|下发|印送|颁发")
 _TITLE_IN_QUOTES = re.compile(r"《([^《》\n]{2,120})》")
 _TRANSMITTED_UNQUOTED = re.compile(r"(?:印发|转发)(?P<title>.{4,80}?)的通知$")
@@ -90,44 +95,93 @@ def transmitted_titles(text: str, title: str) -> list[str]:
     return unique
 
 
-def annex_titles(lines: list[_Line]) -> list[str]:
-    """Return the titles listed after 附件： in a document."""
-    titles = []
+def annex_list(lines: list[_Line]) -> tuple[list[str], set[int]]:
+    """Return the annex titles a document lists and the indices of the listing's lines.
+
+    Listings read 附件：A, 附件：1.A / 2.B, or 附件： followed by one title per line.
+    """
+    titles: list[str] = []
+    listing: set[int] = set()
     for index, line in enumerate(lines):
-        if _ANNEX_LINE.match(line.text) and line.text.rstrip(SPACE).endswith(("：", ":")):
-            for follower in lines[index + 1 : index + 12]:
-                candidate = re.sub(r"^\d+[．.、]\s*", "", follower.text)
-                if _ANNEX_LINE.match(follower.text) or len(candidate) > 60 or re.search(r"[。；]", candidate):
-                    break
-                titles.append(candidate)
-    return titles
+        head = _ANNEX_HEAD.match(line.text)
+        if not head or not head["colon"] or head["number"]:
+            continue  # 附件1：TITLE starts an annex, it does not list one
+        listing.add(index)
+        rest = head["rest"].strip(SPACE)
+        if rest:
+            titles.append(_LIST_NUMBER.sub("", rest))
+            if not _LIST_NUMBER.match(rest):
+                continue  # 附件：TITLE — a single annex
+        numbered = bool(rest)
+        for follower in range(index + 1, min(len(lines), index + 30)):
+            text = lines[follower].text
+            if follower == index + 1 and not rest:
+                numbered = bool(_LIST_NUMBER.match(text))
+            candidate = _LIST_NUMBER.sub("", text)
+            if (numbered and not _LIST_NUMBER.match(text)) or _ANNEX_HEAD.match(text) or len(candidate) > 60 or re.search(r"[。；;]", candidate):
+                break
+            titles.append(candidate)
+            listing.add(follower)
+            if not numbered:
+                break  # an unnumbered list holds one title
+    return titles, listing
+
+
+def _title_at(lines: list[_Line], index: int, key: str) -> int:
+    """Return how many lines (1 or 2) starting at ``index`` spell the title ``key``, 0 if none."""
+    if normalize_title(lines[index].text) == key:
+        return 1
+    if index + 1 < len(lines) and normalize_title(lines[index].text + lines[index + 1].text) == key:
+        return 2  # 上海市养老服务设施布局专项规划 / （2024—2035年）
+    return 0
 
 
 def split_parts(doc_id: str, text: str) -> list[Part]:
     """Return the file's own document and each document or annex it carries, in text order."""
     title_start, title_end, title = metadata.title_line(text)
     lines = _lines(text, 0, len(text))
-    starts: list[tuple[int, str, str]] = []  # (offset of the title line, title, role)
+    starts: list[tuple[int, str, str, int, int]] = []  # (part start, title, role, title start, title end)
     search_from = 1
     for wanted in transmitted_titles(text, title):
         key = normalize_title(wanted)
         for index in range(search_from, len(lines)):
-            if normalize_title(lines[index].text) == key:
-                starts.append((lines[index].start, lines[index].text, "transmitted"))
-                search_from = index + 1
+            width = _title_at(lines, index, key)
+            if width:
+                last = lines[index + width - 1]
+                starts.append((lines[index].start, text[lines[index].start : last.end].replace("\n", ""), "transmitted", lines[index].start, last.end))
+                search_from = index + width
                 break
-    for wanted in annex_titles(lines):
+    annexes, listing = annex_list(lines)
+    after_listing = max(listing, default=0) + 1
+    for wanted in annexes:
         key = normalize_title(wanted)
-        for index in range(1, len(lines)):
-            if normalize_title(lines[index].text) == key and _ANNEX_LINE.match(lines[index - 1].text) and not lines[index - 1].text.endswith(("：", ":")):
-                starts.append((lines[index - 1].start, lines[index].text, "annex"))
-                break
+        for index in range(after_listing, len(lines)):
+            head = _ANNEX_HEAD.match(lines[index].text)
+            if head and head["rest"] and normalize_title(_LIST_NUMBER.sub("", head["rest"])) == key:
+                line = lines[index]  # 附件1：TITLE on one line
+                title_at = line.start + line.text.index(head["rest"][:1])
+                starts.append((line.start, head["rest"], "annex", title_at, line.end))
+            elif head and not head["rest"] and index + 1 < len(lines) and _title_at(lines, index + 1, key):
+                width = _title_at(lines, index + 1, key)
+                first, last = lines[index + 1], lines[index + width]
+                starts.append((lines[index].start, text[first.start : last.end].replace("\n", ""), "annex", first.start, last.end))
+            else:
+                continue
+            after_listing = index + 1
+            break
     starts.sort()
-    parts = [Part(Span(doc_id, title_start, starts[0][0] if starts else len(text)), title, kind_of(title), "notice", 0)]
-    for ordinal, (start, part_title, role) in enumerate(starts, 1):
+    parts = [Part(Span(doc_id, title_start, starts[0][0] if starts else len(text)), title, kind_of(title), "notice", 0, Span(doc_id, title_start, title_end))]
+    for ordinal, (start, part_title, role, title_at, title_to) in enumerate(starts, 1):
         end = starts[ordinal][0] if ordinal < len(starts) else len(text)
-        parts.append(Part(Span(doc_id, start, _rstrip(text, start, end)), part_title, "附件" if role == "annex" else kind_of(part_title), role, ordinal))
+        kind = "附件" if role == "annex" else kind_of(part_title)
+        parts.append(Part(Span(doc_id, start, _rstrip(text, start, end)), part_title, kind, role, ordinal, Span(doc_id, title_at, title_to)))
     return parts
+
+
+def listing_lines(text: str) -> set[int]:
+    """Return the offsets of the lines that list annexes (附件：1.A …): they are not work items."""
+    lines = _lines(text, 0, len(text))
+    return {lines[index].start for index in annex_list(lines)[1]}
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
@@ -149,7 +203,7 @@ def _is_meta_line(line: str, issuer: str) -> bool:
         metadata.header_field(line)
         or bool(DATE_LINE.match(line))
         or bool(metadata.DOC_NUMBER.fullmatch(line))
-        or (issuer and line == issuer)
+        or (issuer and re.sub(rf"[{SPACE}、]+", "", line) == re.sub(rf"[{SPACE}、]+", "", issuer))
         or bool(re.fullmatch(r"[(（]此件[^)）]*[)）]", line))
         or bool(_ANNEX_LINE.match(line))
     )
@@ -193,6 +247,7 @@ def _lead_title(text: str, start: int, end: int) -> int | None:
 def segment(doc_id: str, text: str, issuer: str = "") -> tuple[list[Part], list[Section], list[Sentence]]:
     """Return the parts, sections and sentences (work items) of a document's text."""
     parts = split_parts(doc_id, text)
+    listed = listing_lines(text)
     sections: list[Section] = []
     sentences: list[Sentence] = []
     for part in parts:
@@ -206,16 +261,10 @@ def segment(doc_id: str, text: str, issuer: str = "") -> tuple[list[Part], list[
             sentences.append(Sentence(Span(doc_id, span_start, span_end), part.ordinal, section, ordinal, text[span_start:span_end], heading))
             ordinal += 1
 
-        title_lines = 2 if part.role == "annex" else 1
-        for line in lines[:title_lines]:
-            if _ANNEX_LINE.match(line.text):
+        add(part.title_span.start, part.title_span.end, (), heading=True)
+        for line in lines:
+            if line.start < part.title_span.end or line.start in listed or _ANNEX_LINE.match(line.text):
                 continue
-            if part.role == "notice":  # the title without a portal's trailing (date)
-                left, right, _ = metadata.title_line(text)
-                add(left, right, (), heading=True)
-            else:
-                add(line.start, line.end, (), heading=True)
-        for line in lines[title_lines:]:
             if part.role == "notice" and _is_meta_line(line.text, issuer):
                 continue
             found = _marker(line.text)
@@ -236,14 +285,18 @@ def segment(doc_id: str, text: str, issuer: str = "") -> tuple[list[Part], list[
             body_start = line.start + len(marker)
             while body_start < line.end and text[body_start] in SPACE:
                 body_start += 1
-            lead_end = _lead_title(text, body_start, line.end)
-            if lead_end is not None:  # 一是切实改善困难群众基本生活。做好…: the lead names the section
+            lead_end = None if kind == "article" else _lead_title(text, body_start, line.end)
+            if kind == "article":  # 第三条　…: the article is named by its number, its text is work items
+                title_end, rest = None, body_start
+            elif lead_end is not None:  # 一是切实改善困难群众基本生活。做好…: the lead names the section
                 title_end, rest = lead_end - 1, lead_end
             elif any(char in "。！？；" for char in text[body_start : line.end - 1]) or text[line.end - 1] in "。；":
                 title_end, rest = None, body_start  # a numbered paragraph: its sentences are the work items
             else:
                 title_end, rest = line.end, line.end  # a heading line
-            if title_end is None:
+            if kind == "article":
+                title, title_span = "", Span(doc_id, line.start, line.start + len(marker))
+            elif title_end is None:
                 first = sentence_spans(text, body_start, line.end)[0]
                 title = text[first[0] : first[1]].rstrip("。；;")
                 title_span = Span(doc_id, first[0], first[0] + len(title))

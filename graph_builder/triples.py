@@ -171,10 +171,9 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     out.text(source, PKG.text, text)
     out.text(source, PKG.sourceFile, str(Path(extraction.source.path).resolve()))
     out.text(source, PKG.sourceHash, extraction.source.sha256)
-    issuer_canonical = extraction.issuer
-    if issuer_canonical:
-        _describe_agency(out, issuer_canonical, extraction)
-        out.add(source, PKG.issuedBy, agency_iri(issuer_canonical))
+    for issuer in extraction.issuers:
+        _describe_agency(out, issuer, extraction)
+        out.add(source, PKG.issuedBy, agency_iri(issuer))
 
     # parts: the notice is the source document itself; transmitted documents and annexes hang under it
     part_nodes: list[ox.NamedNode] = []
@@ -191,8 +190,8 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
             out.add(parent, PKG.hasPart, node)
             out.integer(node, PKG.ordinal, part.ordinal)
             out.date(node, PKG.dateIssued, meta.date_issued)
-            if issuer_canonical:
-                out.add(node, PKG.issuedBy, agency_iri(issuer_canonical))
+            for issuer in extraction.issuers:
+                out.add(node, PKG.issuedBy, agency_iri(issuer))
             out.add(node, PKG.sourceDocument, source)
             out.integer(node, PKG.startOffset, part.span.start)
             out.integer(node, PKG.endOffset, part.span.end)
@@ -235,7 +234,7 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
         units.append(node)
 
     _citations(out, extraction, units, source)
-    _agencies(out, extraction, units, issuer_canonical)
+    _agencies(out, extraction, units)
     _programs(out, extraction, units, source)
     _indicators(out, extraction, units, source)
     return list(dict.fromkeys(out.quads))
@@ -279,7 +278,7 @@ def _describe_agency(out: _Writer, canonical: str, extraction: Extraction) -> No
             out.add(node, PKG.subOrganizationOf, agency_iri(body.parent))
 
 
-def _agencies(out: _Writer, extraction: Extraction, units: list, issuer: str) -> None:
+def _agencies(out: _Writer, extraction: Extraction, units: list) -> None:
     roles = {"lead": PKG.leadAgency, "partner": PKG.partnerAgency, "mention": PKG.mentionsAgency}
     explicit_lead: set[int] = set()
     for index, mention in extraction.found.get("agencies", []):
@@ -287,7 +286,7 @@ def _agencies(out: _Writer, extraction: Extraction, units: list, issuer: str) ->
         out.add(units[index], roles[mention.role], agency_iri(mention.canonical))
         if mention.role == "lead":
             explicit_lead.add(index)
-    if issuer:
+    for issuer in extraction.issuers:  # no lead named: the document's issuers lead, implicitly
         for index, sentence in enumerate(extraction.sentences):
             if not sentence.is_heading and index not in explicit_lead:
                 out.add(units[index], PKG.implicitLeadAgency, agency_iri(issuer))

@@ -81,3 +81,66 @@ def test_an_unquoted_transmitted_title_is_found():
     parts = segment.split_parts("t", text)
     assert [(p.role, p.title) for p in parts] == [("notice", "某市人民政府办公厅印发关于加快某某发展若干措施的通知"), ("transmitted", "关于加快某某发展若干措施")]
     assert metadata.read_meta(text).issuer == "某市人民政府办公厅"
+
+
+NOTICE_WITH_ANNEXES = """某部 某局关于做好2025年某项补助资金管理工作的通知
+某财〔2025〕15号
+各省、自治区、直辖市有关部门：
+一、加强资金管理
+各地要严格执行有关规定。
+附件：{listing}
+某部　某局
+2025年3月1日
+{first_head}
+2025年某项补助资金分配表
+甲省，1000万元。
+附件2
+某项补助资金绩效目标表
+保障对象覆盖率达到100%。
+"""
+
+
+@pytest.mark.parametrize(
+    ("listing", "first_head"),
+    [
+        ("1.2025年某项补助资金分配表\n      2.某项补助资金绩效目标表", "附件1"),
+        ("\n1.2025年某项补助资金分配表\n2.某项补助资金绩效目标表", "附件1"),
+        ("\n1．2025年某项补助资金分配表\n2．某项补助资金绩效目标表", "附件1："),
+    ],
+)
+def test_annexes_are_split_off_whatever_the_listing_looks_like(listing, first_head):
+    text = NOTICE_WITH_ANNEXES.format(listing=listing, first_head=first_head)
+    parts, sections, sentences = segment.segment("t", text, "某部 某局")
+    assert [(p.role, p.title) for p in parts] == [
+        ("notice", "某部 某局关于做好2025年某项补助资金管理工作的通知"),
+        ("annex", "2025年某项补助资金分配表"), ("annex", "某项补助资金绩效目标表"),
+    ]
+    assert [(s.part, s.path, s.title) for s in sections] == [(0, (1,), "加强资金管理")]
+    assert [s.text for s in sentences if s.part == 0 and not s.is_heading] == ["各省、自治区、直辖市有关部门：", "各地要严格执行有关规定。"]
+    assert [s.text for s in sentences if s.part == 1] == ["2025年某项补助资金分配表", "甲省，1000万元。"]
+
+
+def test_a_single_annex_named_on_the_listing_line():
+    text = "某局关于印发某办法的通知\n各单位：\n现印发给你们。\n附件：某某管理办法\n某局\n2025年1月2日\n附件\n某某管理办法\n第一条　为了规范管理，制定本办法。\n"
+    parts = segment.split_parts("t", text)
+    assert [(p.role, p.title) for p in parts] == [("notice", "某局关于印发某办法的通知"), ("annex", "某某管理办法")]
+
+
+def test_a_transmitted_title_may_wrap_its_period_onto_the_next_line():
+    text = "某市人民政府办公厅关于印发《某市设施布局专项规划（2024—2035年）》的通知\n各区：\n现将《某市设施布局专项规划（2024—2035年）》印发给你们。\n某市人民政府办公厅\n2024年3月5日\n某市设施布局专项规划\n（2024—2035年）\n第一章　总则\n第一条　为落实有关规定，制定本规划。\n第二条　本规划自印发之日起施行。\n第二章　规划目标\n第三条　到2035年，养老床位达到20万张。\n"
+    parts, sections, sentences = segment.segment("t", text, "某市人民政府办公厅")
+    assert [(p.role, p.kind, p.title) for p in parts][1] == ("transmitted", "规划", "某市设施布局专项规划（2024—2035年）")
+    assert [(s.path, s.marker, s.title) for s in sections] == [
+        ((1,), "第一章", "总则"), ((1, 1), "第一条", ""), ((1, 2), "第二条", ""), ((2,), "第二章", "规划目标"), ((2, 1), "第三条", ""),
+    ]
+    assert [s.text for s in sentences if s.section == (1, 2)] == ["本规划自印发之日起施行。"]
+
+
+def test_a_joint_notice_names_every_issuer(gazetteer):
+    from policykg.graph_builder import pipeline, reader
+
+    text = "民政部 国务院关于某事的通知\n某发〔2025〕1号\n各省：\n一、加强领导\n做好工作。\n"
+    source = reader.Source("joint.txt", text, "utf-8", "text", "0" * 64)
+    extraction = pipeline.extract(source, gazetteer)
+    assert extraction.meta.issuer == "民政部 国务院"
+    assert extraction.issuers == ("中华人民共和国民政部", "中华人民共和国国务院")
