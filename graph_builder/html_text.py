@@ -1,22 +1,32 @@
 """Reduce an HTML page to the text of its article, with one line per block.
 
-Government sites wrap a document in navigation, share buttons and footers. The article
-is taken to be the smallest element that holds most of the page's sentence ends (。),
-which finds the content whatever the site's template calls it.
+Government sites wrap a document in navigation, share buttons and footers. Elements that
+are boilerplate by tag (header, footer, nav, aside) or by class or id (nav, menu, footer,
+breadcrumb, copyright, share …) are set aside, and the article is the smallest remaining
+element that holds most of the page's sentence ends (。), whatever the template calls it.
+Table cells become ``label | value`` on one line, as portals print their metadata, and
+metadata rows found outside the article (索引号, 发文字号 …) are kept before it.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from policykg.graph_builder.metadata import header_field
 
 _BLOCK = {
     "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
     "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "th",
+    "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody",
     "thead", "tfoot", "tr", "ul",
 }
+_CELL = {"td", "th"}
+_BOILERPLATE_TAGS = {"header", "footer", "nav", "aside"}
+_BOILERPLATE = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|copyright|share|position|sidebar|toolbar|banner|login|search", re.I)
+_SITE_SUFFIX = re.compile(r"\s*[_|－—-]+\s*")
 _SKIP = {"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "select", "button"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 _SENTENCE_END = "。"
@@ -27,6 +37,7 @@ class _Node:
     tag: str
     parent: "_Node | None"
     pieces: list = field(default_factory=list)  # str or _Node, in order
+    boilerplate: bool = False
 
     def text(self) -> str:
         out = []
@@ -59,9 +70,12 @@ class _TreeBuilder(HTMLParser):
             if tag in _BLOCK and not self.skip_depth:
                 self.current.pieces.append("\n")
             return
-        node = _Node(tag, self.current)
+        marks = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+        node = _Node(tag, self.current, boilerplate=tag in _BOILERPLATE_TAGS or bool(_BOILERPLATE.search(marks)))
         if tag in _BLOCK:
             node.pieces.append("\n")
+        elif tag in _CELL:
+            node.pieces.append(" | ")
         self.current.pieces.append(node)
         self.current = node
 
@@ -97,18 +111,23 @@ class Page:
 
 
 def _lines(raw: str) -> str:
-    lines = (line.strip(" \t\u00a0") for line in html.unescape(raw).split("\n"))
-    return "\n".join(line for line in lines if line.strip("\u3000 "))
+    lines = (line.strip(" \t\u00a0|") for line in html.unescape(raw).split("\n"))
+    return "\n".join(line for line in lines if line.strip("\u3000 |"))
+
+
+def _content(node: _Node) -> str:
+    """Return the text of an element without its boilerplate descendants."""
+    return "".join(piece if isinstance(piece, str) else "" if piece.boilerplate else _content(piece) for piece in node.pieces)
 
 
 def _article(root: _Node) -> _Node:
-    """Descend to the smallest element still holding 80 % of the page's sentence ends."""
-    total = root.text().count(_SENTENCE_END)
+    """Descend to the smallest element still holding 80 % of the page's sentence ends outside boilerplate."""
+    total = _content(root).count(_SENTENCE_END)
     node = root
     while total:
-        children = [piece for piece in node.pieces if isinstance(piece, _Node)]
-        richest = max(children, key=lambda child: child.text().count(_SENTENCE_END), default=None)
-        if richest is None or richest.text().count(_SENTENCE_END) < 0.8 * total:
+        children = [piece for piece in node.pieces if isinstance(piece, _Node) and not piece.boilerplate]
+        richest = max(children, key=lambda child: _content(child).count(_SENTENCE_END), default=None)
+        if richest is None or _content(richest).count(_SENTENCE_END) < 0.8 * total:
             break
         node = richest
     return node
@@ -121,13 +140,21 @@ def page_text(markup: str) -> Page:
     builder.close()
     meta = builder.meta
     heading = _first(builder.root, "h1")
-    title = " ".join((meta.get("ArticleTitle") or (heading.text() if heading else "") or builder.title).split())
-    body = _lines(_article(builder.root).text())
-    if title and not body.startswith(title):
-        published = meta.get("PubDate", "")
-        header = title + (f"\n发布时间：{published}" if published else "")
-        body = header + "\n" + body
-    return Page(title, body, tuple(sorted(meta.items())))
+    site_title = max(_SITE_SUFFIX.split(" ".join(builder.title.split())), key=len, default="")
+    title = " ".join((meta.get("ArticleTitle") or (heading.text() if heading else "") or site_title).split())
+    body = _lines(_content(_article(builder.root)))
+    if title and body.split("\n", 1)[0] == title:
+        body = body.split("\n", 1)[1] if "\n" in body else ""
+    header = [title] if title else []
+    if meta.get("PubDate"):
+        header.append(f"发布时间：{meta['PubDate']}")
+    # metadata rows outside the article (索引号 | … | 发文字号 | …) say what the document is
+    header += [
+        line for line in _lines(builder.root.text()).split("\n")
+        if header_field(line) and line not in body and not line.rstrip(" |").endswith(("：", ":"))
+    ]
+    text = "\n".join(header + [body]) if header else body
+    return Page(title, text, tuple(sorted(meta.items())))
 
 
 def _first(node: _Node, tag: str) -> _Node | None:

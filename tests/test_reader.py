@@ -73,3 +73,32 @@ def test_a_missing_file_and_a_folder_are_named(tmp_path):
         reader.read(tmp_path / "nowhere.txt")
     with pytest.raises(reader.ReadError, match="is a folder, not a document$"):
         reader.read(tmp_path)
+
+
+PORTAL_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>某省人民政府办公厅关于印发某某实施方案的通知_政府信息公开_某省人民政府门户网站</title>
+<script src="/js/jquery.js"></script><style>p { color: red }</style></head><body>
+<div class="top-nav"><a href="/">首页</a>。<a href="/zc">政策</a>。<a href="/hd">互动</a>。</div>
+<div class="info-header"><table>
+<tr><td><b>索 引 号：</b></td><td>11500000/2024-00031</td><td><b>发文机关：</b></td><td>某省人民政府办公厅</td></tr>
+<tr><td><b>发文字号：</b></td><td>某府办发〔2024〕31号</td><td><b>成文日期：</b></td><td>2024年06月03日</td></tr>
+</table></div>
+<div class="article-content"><p>某省人民政府办公厅关于印发某某实施方案的通知</p>
+<p>各市（州）人民政府：</p><p>《某某实施方案》已经省政府同意，现印发给你们，请认真贯彻执行。</p>
+<p>某某实施方案</p><p><strong>一、总体要求</strong></p><p>到2027年，护理型床位占比提高到60%以上。</p></div>
+<div class="footer">版权所有：某省人民政府办公厅。主办单位：某省人民政府办公厅。备案号。</div>
+</body></html>"""
+
+
+def test_a_portal_page_of_another_template_keeps_its_metadata_and_drops_its_chrome(tmp_path):
+    from policykg.graph_builder import metadata
+
+    path = tmp_path / "page.html"
+    path.write_text(PORTAL_PAGE, encoding="utf-8")
+    page = reader.read(path)
+    assert page.html_title == "某省人民政府办公厅关于印发某某实施方案的通知"
+    assert page.text.splitlines()[0] == page.html_title
+    assert "首页" not in page.text and "版权所有" not in page.text and "color" not in page.text
+    meta = metadata.read_meta(page.text)
+    assert (meta.issuer, meta.doc_number, meta.index_number, meta.date_issued) == ("某省人民政府办公厅", "某府办发〔2024〕31号", "11500000/2024-00031", "2024-06-03")
+    assert "到2027年，护理型床位占比提高到60%以上。" in page.text.splitlines()
