@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STORE  ?= kg
 
-.PHONY: demo test install dev clean
+.PHONY: demo test eval install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,6 @@ test: dev
 
 clean:
 	rm -rf $(STORE) graph.html build dist *.egg-info .pytest_cache .hypothesis
+
+eval: install
+	$(BIN)/python bench/eval.py

@@ -23,18 +23,31 @@ _NUMBER = re.compile(
 )
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), None: Decimal(1)}
 _QUALIFIERS = (
-    "提高至 提高到 提升至 提升到 降低至 降低到 调整为 增加到 达到 超过 不低于 不少于 不高于 不超过 至少 累计 "
+    "同比增长 同比下降 同比提高 同比减少 提高至 提高到 提升至 提升到 降低至 降低到 调整为 增加到 达到 超过 不低于 不少于 不高于 不超过 至少 累计 "
     "新增 新建 改建 扩建 新推广 培训 培养 共计 总计 增加 增长 减少 约 近 超 共 为"
 ).split()
 _LEADING_QUALIFIER = re.compile("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + ")")
 _QUALIFIER_BEFORE = re.compile("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s*$")
 _AFTER_QUALIFIER = re.compile(r"(?P<tail>以上|以下|左右)")
 _FROM = re.compile(r"从\s*$")
-_MEASURE_AFTER = re.compile(r"(?:以上|以下|左右)?(?P<measure>[\u4e00-\u9fff“”\"+]{2,24}?)(?=[、，,。；;：:和及与或（(]|$|\d|的)")
+_MEASURE_AFTER = re.compile(
+    r"(?:以上|以下|左右)?(?P<measure>(?:[\u4e00-\u9fff“”\"+·]|及以上|及以下|及其){1,30}?)(?=[、，,。；;：:（(]|和|(?<!及)及(?!以上|以下|其)|与|或|$|\d)"
+)
 _CLAUSE = re.compile(r"[，,；;。：:、]")
-_SCOPE = re.compile(r"^(?:其中|全年|全市|本市|年内|截至\d+月底|共|累计|各类|全省|全区|全县|并|已|再|还|均|另|同时|为|对|向)+")
-_TRAILING = re.compile(r"(?:从|已|达|均|共)?(?:每[人户月年天日]+)*$")
+_FORMULA = re.compile(r"[=＝]")  # 半年考评分值=日常监测（60%）+…: weights of a formula, not indicators
+# a predicate after the counted thing ends it: 3万户特殊困难老年人 | 安装智能水表
+_PREDICATE = re.compile(r"安装|开展|进行|提供|核实|实现|参展|观展|发布|纳入|获评|荣获|参加|享受|入住|校核|补录|接受|寻亲")
+_NOMINAL_VERB = re.compile(r"(?:建设|工作)$")
+_ABSTRACT_HEAD = re.compile(r"^(?:目标|任务|要求|工作|计划|规模|水平)$")  # 3000名咨询师的目标: the count is of 咨询师
+_SINCE = re.compile(r"^.*(?:以来|以后|期间)")
+_COVERAGE = re.compile(r"覆盖(?:了)?$")  # 覆盖90%以上的街镇 → 街镇覆盖率
+_OF_TAIL = re.compile(r"(?:以上|以下|左右)?的(?P<what>[\u4e00-\u9fff]{1,12}?)(?=[、，,。；;：:和及与或（(]|$)")
+_SCOPE = re.compile(r"^[(（]?(?:其中|全年|全市|本市|年内|截至\d+月底|共|累计|各类|全省|全区|全县|并|已|再|还|均|另|同时)+")
+_INNER_QUALIFIER = re.compile(r"^(?P<head>.{2,}?)(?P<word>新增|新建|累计)(?P<tail>[\u4e00-\u9fff]{1,4})$")  # 项目新增用户
+_TRAILING = re.compile(r"(?:(?:推广|提高|提升|增加|降低|下降|达)(?:至|到)|从|已|达|均|共)?(?:每[人户月年天日]+)*$")
 _RATE = re.compile(r"(?:率|比例|比重|占比|量|数|额|金额|规模|标准)$")
+_BARE_RATE = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:率|比例|比重)$")  # 合格率: whose rate, the sentence said before
+_GENERIC = frozenset("资金 数据 事项 集体 个人 人员 对象 项目 金额 人数 户数 资金量".split())
 _VERB_IN_MEASURE = re.compile(
     r"(?:发放|支出|募集|销售|办理|救助|帮助|完成|建设|建成|布设|部署|录用|动员|发布|涉及|惠及|提供|开展|实现|超额完成|选树|纳入|优化升级|持续优化|备案|认定)"
 )
@@ -52,19 +65,47 @@ def _measure_before(text: str, clause_start: int, qualifier_start: int) -> tuple
     新增养老床位4385张 → (养老床位, 新增); 养老护理员持证率达到85% → (养老护理员持证率, "").
     """
     phrase = _TRAILING.sub("", text[clause_start:qualifier_start].strip())
+    phrase = _SINCE.sub("", phrase)
+    quoted = re.fullmatch(r"[“\"]([^“”\"]+)[”\"][\u4e00-\u9fff]{0,4}", phrase)  # “养老院+互联网医院”累计推广至
+    if quoted:
+        return quoted.group(1), ""
     verbs = list(_VERB_IN_MEASURE.finditer(phrase))
-    if verbs and verbs[-1].end() < len(phrase) and not _RATE.search(phrase):
+    if verbs and verbs[-1].end() < len(phrase) and not _RATE.search(phrase) and phrase[verbs[-1].end() :] not in _GENERIC:
         phrase = phrase[verbs[-1].end() :]
     phrase = _SCOPE.sub("", phrase)
     leading = _LEADING_QUALIFIER.match(phrase)
     if leading and len(phrase) > leading.end() + 1:
-        return phrase[leading.end() :].strip("“”\"的 "), leading.group()
-    return phrase.strip("“”\"的 "), ""
+        return _clean(phrase[leading.end() :]), leading.group()
+    inner = _INNER_QUALIFIER.match(phrase)
+    if inner:
+        return _clean(inner["head"] + inner["tail"]), inner["word"]
+    return _clean(phrase), ""
+
+
+def _measure_after(text: str, position: int, end: int) -> str:
+    """Return the counted thing after a number and its unit: 培训3000名中级以上技能等级养老护理员."""
+    after = _MEASURE_AFTER.match(text, position, end)
+    if not after:
+        return ""
+    phrase = after["measure"]
+    if "的" in phrase:  # 10家以上专业从事…服务的示范型社会组织: the head follows the last 的
+        head, tail = phrase.rsplit("的", 1)
+        phrase = head if _ABSTRACT_HEAD.match(tail) else tail
+    predicate = _PREDICATE.search(phrase)
+    if predicate and predicate.start() > 0:
+        phrase = phrase[: predicate.start()]
+    return _clean(phrase)
+
+
+def _clean(phrase: str) -> str:
+    return _NOMINAL_VERB.sub("", phrase.strip("“”\"的 ")).strip("“”\" ") if len(phrase) > 3 else phrase.strip("“”\"的 ")
 
 
 def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Iterator[Indicator]:
     """Yield the indicators of a sentence; ``kind`` and ``year`` come from the part it stands in."""
     start, end = sentence.span.start, sentence.span.end
+    if _FORMULA.search(text, start, end):
+        return
     deadline = _TARGET_YEAR.search(text, start, end)
     sentence_kind = "target" if deadline and kind != "actual" else kind
     sentence_year = int(deadline["year"]) if deadline and kind != "actual" else year
@@ -75,8 +116,7 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
         clause_start = start
         for punct in _CLAUSE.finditer(text, start, match.start()):
             clause_start = punct.end()
-        same_clause = previous is not None and previous[0] > clause_start
-        if same_clause:
+        if previous is not None and previous[0] > clause_start:
             clause_start = previous[0]
         before = text[clause_start : match.start()]
         qualifier_match = _QUALIFIER_BEFORE.search(before)
@@ -90,15 +130,23 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
             qualifier = f"{qualifier} {match['approx']}".strip()
         qualifier_start = clause_start + (qualifier_match.start() if qualifier_match else len(before))
         measure = ""
-        after = _MEASURE_AFTER.match(text, match.end(), end)
-        if match["unit"] in _CLASSIFIERS_BEFORE_NOUN and after and not text[clause_start : match.start()].strip(" “”").endswith(tuple("率比")):
-            measure = after["measure"].strip("“”\"")
+        before_text = text[clause_start : match.start()].strip(" “”")
+        if _COVERAGE.search(before_text):
+            covered = _OF_TAIL.match(text, match.end(), end)
+            if covered:
+                measure = covered["what"] + "覆盖率"
+        if not measure and match["unit"] in _CLASSIFIERS_BEFORE_NOUN and not before_text.endswith(tuple("率比")):
+            measure = _measure_after(text, match.end(), end)
         if not measure:
             measure, opening = _measure_before(text, clause_start, qualifier_start)
             if opening and opening not in qualifier:
                 qualifier = f"{opening} {qualifier}".strip()
-        if not measure and same_clause:
-            measure = previous[1]
+        if not measure and previous is not None:
+            measure = previous[1]  # 从1510元调整为1595元，增加85元: the same measure goes on
+        elif previous is not None and _BARE_RATE.match(measure) and _RATE.search(previous[1]):
+            subject = _RATE.sub("", previous[1])  # 社会组织参检率为93.73%，合格率为91.05%
+            subject = re.sub(r"[\u4e00-\u9fff]{1,2}$", "", subject) if subject.endswith(("参检", "参保", "覆盖")) else subject
+            measure = subject + measure
         previous = (match.end(), measure)
         unit = "%" if match["unit"] == "％" else match["unit"]
         yield Indicator(
