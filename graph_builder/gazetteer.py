@@ -128,6 +128,49 @@ class Gazetteer:
         names = sorted(self.forms, key=len, reverse=True)
         return re.compile("|".join(map(re.escape, names)))
 
+    @cached_property
+    def departments(self) -> dict[str, str]:
+        """Map the department names the gazetteer knows (民政局, 发改委) to their full forms (发展和改革委员会).
+
+        Taken from bodies named jurisdiction + department (上海市民政局, 成都市发展和改革委员会),
+        so that 市民政局 can be resolved in a city the gazetteer does not list.
+        """
+        table: dict[str, str] = {}
+        places = sorted(self._jurisdictions, key=len, reverse=True)
+        for body in self.bodies.values():
+            place = next((name for name in places if body.canonical.startswith(name)), None)
+            if not place or body.level == "群体" or "人民政府" in body.canonical:
+                continue
+            department = body.canonical[len(place) :]
+            if len(department) < 2:
+                continue
+            table.setdefault(department, department)
+            for short in body.short_forms:
+                for prefix in ("市", "省", "区", "县", place):
+                    if short.startswith(prefix) and len(short) - len(prefix) >= 2:
+                        table.setdefault(short[len(prefix) :], department)
+        for department in list(table):  # provinces name their bureaus 厅: 民政局 → 民政厅
+            if department.endswith("局") and len(department) > 2:
+                table.setdefault(department[:-1] + "厅", table[department][:-1] + "厅")
+        return table
+
+    @cached_property
+    def department_pattern(self) -> re.Pattern:
+        """A regex for 市/省/区/县 + a known department: 市财政局, 省民政厅."""
+        names = sorted(self.departments, key=len, reverse=True)
+        return re.compile("(?P<level>市|省|区|县)(?P<department>" + "|".join(map(re.escape, names)) + ")")
+
+    def resolve_department(self, level: str, department: str, jurisdiction: str) -> str | None:
+        """Return the canonical name of a department of the issuer's city, province or district."""
+        ends = {"市": ("市",), "省": ("省", "自治区"), "区": ("区",), "县": ("县", "旗")}[level]
+        place = next((name for name in self.chain(jurisdiction) if name.endswith(ends)), None)
+        if not place:
+            return None
+        full = self.departments[department]
+        if level == "省" and full.endswith("局"):
+            full = full[:-1] + "厅"
+        return place + full
+
     def resolve(self, form: str, jurisdiction: str) -> str | None:
         """Return the canonical name a written form means in a document of ``jurisdiction``, or None."""
         candidates = self.forms.get(form, [])

@@ -74,9 +74,15 @@ def title_key(title: str, jurisdiction: str, places: tuple[str, ...]) -> list[st
     normal = normalize_title(title)
     if jurisdiction:
         normal = _LOCAL.sub(jurisdiction, normal)
-    if _NATIONAL.search(normal) or any(place in normal for place in places):
+    if _NATIONAL.search(normal) or _names_a_place(normal, places):
         return ["title", normal]
     return ["title", jurisdiction, normal]
+
+
+def _names_a_place(title: str, places: tuple[str, ...]) -> bool:
+    """Tell whether a title names its jurisdiction: a full name anywhere (上海市), a short one at its head (上海民政…)."""
+    head = re.sub(r"^(?:\d{4}年|关于(?:印发|进一步|加强|推进)?)", "", title)
+    return any(place in title if place.endswith(("省", "市", "区", "县", "旗", "自治区")) else head.startswith(place) for place in places)
 
 
 def source_key(extraction: Extraction) -> list[str]:
@@ -233,15 +239,17 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
             out.text(node, _LABEL, sentence.text[:60] + ("…" if len(sentence.text) > 60 else ""), "zh")
         units.append(node)
 
-    _citations(out, extraction, units, source)
-    _agencies(out, extraction, units)
+    cited = _citations(out, extraction, units, source)
+    _agencies(out, extraction, units, cited)
     _programs(out, extraction, units, source)
     _indicators(out, extraction, units, source)
     return list(dict.fromkeys(out.quads))
 
 
-def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> None:
+def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> dict[tuple[int, int], ox.NamedNode]:
+    """Write each citation; return the cited document of each title span."""
     text = extraction.source.text
+    cited_at: dict[tuple[int, int], ox.NamedNode] = {}
     for index, citation in extraction.found.get("citations", []):
         unit = units[index]
         if citation.doc_number:
@@ -260,6 +268,8 @@ def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.Nam
         out.text(node, PKG.verb, citation.verb)
         out.text(node, PKG.secondaryRelation, citation.secondary)
         out.span(node, citation.span, text, source, citation.rule)
+        cited_at[(citation.span.start, citation.span.end)] = cited
+    return cited_at
 
 
 def _describe_agency(out: _Writer, canonical: str, extraction: Extraction) -> None:
@@ -278,14 +288,20 @@ def _describe_agency(out: _Writer, canonical: str, extraction: Extraction) -> No
             out.add(node, PKG.subOrganizationOf, agency_iri(body.parent))
 
 
-def _agencies(out: _Writer, extraction: Extraction, units: list) -> None:
-    roles = {"lead": PKG.leadAgency, "partner": PKG.partnerAgency, "mention": PKG.mentionsAgency}
+def _agencies(out: _Writer, extraction: Extraction, units: list, cited: dict[tuple[int, int], ox.NamedNode]) -> None:
+    roles = {"lead": PKG.leadAgency, "partner": PKG.partnerAgency, "mention": PKG.mentionsAgency, "issuer": PKG.mentionsAgency}
     explicit_lead: set[int] = set()
     for index, mention in extraction.found.get("agencies", []):
         _describe_agency(out, mention.canonical, extraction)
         out.add(units[index], roles[mention.role], agency_iri(mention.canonical))
         if mention.role == "lead":
             explicit_lead.add(index)
+        if mention.role == "issuer":  # 由市政府办公厅出台《X》: X is issued by that body
+            sentence = extraction.sentences[index].span
+            nearby = [span for span in cited if sentence.start <= span[0] < sentence.end]
+            if nearby:
+                closest = min(nearby, key=lambda span: min(abs(span[0] - mention.span.end), abs(mention.span.start - span[1])))
+                out.add(cited[closest], PKG.issuedBy, agency_iri(mention.canonical))
     for issuer in extraction.issuers:  # no lead named: the document's issuers lead, implicitly
         for index, sentence in enumerate(extraction.sentences):
             if not sentence.is_heading and index not in explicit_lead:

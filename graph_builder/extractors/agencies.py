@@ -1,9 +1,11 @@
 """Find government bodies in a sentence, resolve them to canonical names, and read their role.
 
-A body after 会同/协同/联合/协调 is a partner; one named as 牵头 or before 负责 is the
-lead; in a responsibility list (［市民政局、市财政局…按职责分工负责］) the first body
-listed leads and the others are partners, following the genre's convention. A body after
-配合 leads the work the issuer supports. Names inside 《》 are part of a title, not mentions.
+- lead: 牵头单位：X / 责任单位：X, X牵头, X负责 (the first of several: A会同B负责), 配合X
+  (X leads what the issuer supports), and the first body of a responsibility list
+  (［市民政局、市财政局…按职责分工负责］), following the genre's convention;
+- partner: 会同/协同/联合/协调/指导 X, X配合, and the other bodies of a responsibility list;
+- issuer: the body that issues a cited document (由X出台《…》, X等5部门联合印发的《…》);
+- mention: anything else. Names inside 《》 are part of a title, not mentions.
 """
 
 from __future__ import annotations
@@ -17,10 +19,20 @@ from policykg.graph_builder.records import AgencyMention, Sentence, Span
 
 RULE = "agencies.v1"
 
-_WORD_GOES_ON = re.compile(r"门|长|级|属|系统")  # 民政部门, 市政府规章 stays a mention of 市政府
-_PARTNER_BEFORE = re.compile(r"(?:会同|协同|联合|协调|商请|联同)[^，,。；;]{0,4}$")
+# the name goes on into a word that is no body: 民政部门, 局长, 市级; 市政府规章 stays a mention of 市政府
+_CONTINUES = frozenset("部门 部署 局长 部长 厅长 处长 委员 主任".split())
+_DOC_NUMBER_AFTER = re.compile(r"发\s*[〔\[［(（]\s*\d{4}")  # 中办发〔2024〕: the prefix of a 文号, not a body
+# 市大数据中心 inside 智慧城市大数据中心: a relative form glued to the word before it is no name
+_GLUED = frozenset("城都全本该各超门")
+_PARTNER_BEFORE = re.compile(r"(?:会同|协同|联合|协调|商请|联同|指导)[^，,。；;]{0,4}$")
 _LEAD_BEFORE = re.compile(r"(?:配合|协助|支持)[^，,。；;]{0,2}$")
-_LEAD_LABEL = re.compile(r"(?:牵头(?:考核)?单位|责任单位|牵头部门|主管部门)[：:]\s*$")
+_LEAD_LABEL = re.compile(r"(?:牵头(?:考核)?单位|责任单位|牵头部门|主管部门|责任部门)[：:]\s*$")
+_ISSUING = r"(?:印发|出台|发布|颁布|制发)"
+_ISSUER_BEFORE = re.compile(r"由\s*$")  # 由X出台《…》
+_ISSUER_AFTER = re.compile(rf"^(?:等\s*\d+\s*个?部门)?(?:联合)?{_ISSUING}(?:的)?\s*《|^(?:等\s*\d+\s*个?部门)?联合{_ISSUING}")
+_ISSUER_AFTER_BY = re.compile(rf"^{_ISSUING}")  # 由市政府办公厅印发 (the title stands before)
+_LEAD_AFTER = re.compile(r"^(?:按职责分工)?(?:牵头|负责|具体负责|总负责)|^(?:会同|协同|联合)")  # A会同B…: A acts, B helps
+_PARTNER_AFTER = re.compile(r"^(?:等部门)?(?:配合|协助|参与)")
 _RESPONSIBILITY = re.compile(r"^[［\[【(（]?.*(?:负责|牵头|责任单位|配合)[^［\[【(（]*[］\]】)）]?$")
 _LIST_GAP = re.compile(r"\s*[、，,和及与]?\s*")
 
@@ -38,11 +50,23 @@ def extract(sentence: Sentence, text: str, gazetteer: Gazetteer, jurisdiction: s
     for match in gazetteer.pattern.finditer(text, start, end):
         if any(left <= match.start() < right for left, right in inside_titles):
             continue
-        if _WORD_GOES_ON.match(text, match.end()) and match.group() not in ("市政府",):
+        if match.group()[-1] + text[match.end() : match.end() + 1] in _CONTINUES or _DOC_NUMBER_AFTER.match(text, match.end()):
+            continue
+        if match.group()[0] in "市省区县" and match.start() > start and text[match.start() - 1] in _GLUED:
             continue
         canonical = gazetteer.resolve(match.group(), jurisdiction)
         if canonical:
             found.append((match.start(), match.end(), canonical))
+    # 市财政局 in a city the gazetteer lists no 财政局 for: the issuer's city's 财政局
+    for match in gazetteer.department_pattern.finditer(text, start, end):
+        if any(left <= match.start() < right for left, right in inside_titles) or any(left < match.end() and match.start() < right for left, right, _ in found):
+            continue
+        if match.start() > start and text[match.start() - 1] in _GLUED or text[match.end() : match.end() + 1] == "门":
+            continue
+        canonical = gazetteer.resolve_department(match["level"], match["department"], jurisdiction)
+        if canonical:
+            found.append((match.start(), match.end(), canonical))
+    found.sort()
     responsibility = is_responsibility(sentence.text)
     roles = _roles(found, text, start, responsibility)
     for (left, right, canonical), role in zip(found, roles):
@@ -59,24 +83,27 @@ def _roles(found: list[tuple[int, int, str]], text: str, start: int, responsibil
         else:
             runs.append([index])
     for run in runs:
-        head = found[run[0]][0]
+        head, tail = found[run[0]][0], found[run[-1]][1]
         before = text[max(start, head - 12) : head]
+        after = text[tail : tail + 16]
         if _LEAD_LABEL.search(before):
-            for index in run:
-                roles[index] = "lead"
+            roles = _assign(roles, run, "lead")
+        elif _ISSUER_BEFORE.search(before) and _ISSUER_AFTER_BY.match(after) or _ISSUER_AFTER.match(after):
+            roles = _assign(roles, run, "issuer")
         elif _PARTNER_BEFORE.search(before):
-            for index in run:
-                roles[index] = "partner"
+            roles = _assign(roles, run, "partner")
         elif _LEAD_BEFORE.search(before):
-            for index in run:
-                roles[index] = "lead"
-        elif responsibility:
-            roles[run[0]] = "lead" if "lead" not in roles else "partner"
-            for index in run[1:]:
-                roles[index] = "partner"
-        else:
-            after = text[found[run[-1]][1] : found[run[-1]][1] + 3]
-            if after.startswith("牵头"):
-                for index in run:
-                    roles[index] = "lead"
+            roles = _assign(roles, run, "lead")
+        elif responsibility or _LEAD_AFTER.match(after):
+            first_lead = "lead" not in roles  # A、B负责 / ［A、B按职责分工负责，C负责］: the first body leads
+            roles[run[0]] = "lead" if first_lead else "partner"
+            roles = _assign(roles, run[1:], "partner")
+        elif _PARTNER_AFTER.match(after):
+            roles = _assign(roles, run, "partner")
+    return roles
+
+
+def _assign(roles: list[str], indices: list[int], role: str) -> list[str]:
+    for index in indices:
+        roles[index] = role
     return roles
