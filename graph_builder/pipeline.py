@@ -19,6 +19,9 @@ from policykg.graph_builder.records import DocumentMeta, Part, Section, Sentence
 
 PLAN_KINDS = frozenset({"工作要点", "计划", "行动计划", "方案", "行动方案", "实施方案", "工作方案", "规划", "纲要", "措施", "意见", "实施意见", "指导意见"})
 SUMMARY_KINDS = frozenset({"工作总结"})
+REPORT_KINDS = frozenset({"政府工作报告", "工作报告"})
+_REVIEW = re.compile(r"回顾|总结|成绩|成效|进展|完成情况")
+_OUTLOOK = re.compile(r"目标|任务|安排|部署|思路|总体要求|重点工作|主要工作")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 
@@ -32,8 +35,32 @@ class Context:
 
     text: str
     parts: list[Part]
+    sections: list[Section]
     gazetteer: Gazetteer
     jurisdiction: str
+    year: int | None  # the year the document is dated
+
+    def tense(self, sentence: Sentence) -> tuple[str, int | None]:
+        """Return whether a sentence's numbers are targets or results, and of which year.
+
+        A summary reports results of the year in its title; a 政府工作报告 reviews last year
+        under headings like 2024年工作回顾 and sets this year's goals under 2025年工作安排;
+        any other document — plan, measures, scheme, notice — sets targets for the year it
+        names, else the year it is dated.
+        """
+        part = self.parts[sentence.part]
+        titled = _YEAR.search(part.title)
+        year = int(titled.group(1)) if titled else self.year
+        if part.kind in SUMMARY_KINDS:
+            return "actual", year
+        for depth in range(1, len(sentence.section) + 1):
+            heading = next((s.title for s in self.sections if s.part == sentence.part and s.path == sentence.section[:depth]), "")
+            heading_year = _YEAR.search(heading)
+            if _REVIEW.search(heading):
+                return "actual", int(heading_year.group(1)) if heading_year else (year - 1 if year and part.kind in REPORT_KINDS else year)
+            if _OUTLOOK.search(heading):
+                return "target", int(heading_year.group(1)) if heading_year else year
+        return "target", year
 
 
 def _citations(sentence: Sentence, context: Context):
@@ -54,10 +81,8 @@ def _programs(sentence: Sentence, context: Context):
 def _indicators(sentence: Sentence, context: Context):
     if sentence.is_heading:
         return ()
-    part = context.parts[sentence.part]
-    kind = "actual" if part.kind in SUMMARY_KINDS else "target" if part.kind in PLAN_KINDS else ""
-    year = _YEAR.search(part.title)
-    return indicators.extract(sentence, context.text, kind, int(year.group(1)) if year else None)
+    kind, year = context.tense(sentence)
+    return indicators.extract(sentence, context.text, kind, year)
 
 
 EXTRACTORS: dict[str, Callable[[Sentence, Context], object]] = {
@@ -97,7 +122,8 @@ def extract(source: Source, gazetteer: Gazetteer) -> Extraction:
     issuers = _issuers(meta.issuer, gazetteer)
     issuer = issuers[0] if issuers else ""
     jurisdiction = gazetteer.jurisdiction_of_issuer(issuer)
-    context = Context(source.text, parts, gazetteer, jurisdiction)
+    dated = _YEAR.search(meta.date_issued.replace("-", "年", 1) if meta.date_issued else meta.title)
+    context = Context(source.text, parts, sections, gazetteer, jurisdiction, int(dated.group(1)) if dated else None)
     result = Extraction(source, doc_id, meta, jurisdiction, issuer, issuers, gazetteer, parts, sections, sentences)
     for name, extractor in EXTRACTORS.items():
         records: list[tuple[int, object]] = []

@@ -9,9 +9,10 @@ place); "right" additionally needs the attributes the golden file records to agr
 - agencies: canonical name and role;
 - programs: name;
 - indicators: value, unit, kind and measure. Measures are phrases an annotator chooses, so
-  two measures agree when they are equal after normalisation or their character bigrams
+  two measures agree when they are equal after normalisation, when their character bigrams
   overlap with a Dice coefficient of at least 0.5 (中级以上技能等级养老护理员 ≈
-  中级及以上技能等级养老护理员; 资金 ≠ 老年综合津贴).
+  中级及以上技能等级养老护理员), or when one contains the other and both end in the same
+  head character (用户 ≈ 为老服务“一键通”项目用户); 资金 ≠ 老年综合津贴.
 """
 
 from __future__ import annotations
@@ -33,12 +34,15 @@ def _bigrams(text: str) -> list[str]:
 
 
 def same_measure(expected: str, found: str) -> bool:
-    """Tell whether two measure phrases name the same thing (equal, or bigram Dice ≥ 0.5)."""
+    """Tell whether two measure phrases name the same thing (equal, same head, or bigram Dice ≥ 0.5)."""
     expected, found = normalize_title(expected).strip('"'), normalize_title(found).strip('"')
     if expected == found:
         return True
     if not expected or not found:
         return False
+    shorter, longer = sorted((expected, found), key=len)
+    if shorter in longer and shorter[-1] == longer[-1]:
+        return True
     left, right = Counter(_bigrams(expected)), Counter(_bigrams(found))
     return 2 * sum((left & right).values()) / (sum(left.values()) + sum(right.values())) >= 0.5
 

@@ -59,9 +59,9 @@ def test_programs_count_work_items_and_documents(seed_store):
     assert (rows["桥计划"]["mentions"], rows["桥计划"]["documents"]) == (2, 1)
 
 
-def test_indicators_set_targets_beside_results(seed_store):
+def test_indicators_set_targets_beside_results(seed_store, seed):
     rows = run(seed_store, "indicators").rows
-    assert len(rows) == len(golden("seed.indicators.jsonl"))
+    assert len(rows) == len(seed.found["indicators"])
     target = next(row for row in rows if row["measure"] == "养老护理员持证率")
     assert target == {
         "document": "2025年上海民政工作要点", "kind": "target", "measure": "养老护理员持证率", "value": 85, "unit": "%",
