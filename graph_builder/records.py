@@ -73,6 +73,8 @@ class Citation:
     verb: str  # the governing verb as written, "" when none
     secondary: str = ""  # relation of a second action on the same title, "" when none
     doc_number: str = ""  # 文号 written right after the title, when given
+    code: str = ""  # a standard's code written before or after the title (GB/T 35796—2017《…》)
+    work: bool = False  # a book, film, journal or play: a creative work, not a policy document
     rule: str = "citations.v1"
 
 

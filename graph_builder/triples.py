@@ -254,10 +254,19 @@ def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.Nam
         unit = units[index]
         if citation.doc_number:
             cited = mint("document", ["docnumber", citation.doc_number])
+        elif citation.code:
+            cited = mint("document", ["standard", normalize_title(citation.code)])
         else:
             cited = mint("document", title_key(citation.title, extraction.jurisdiction, extraction.gazetteer.place_names))
-        _describe_document(out, cited, citation.title, kind_of(citation.title))
+        if citation.work:  # a book, film or journal: named, not a policy document
+            out.a(cited, PKG.CreativeWork)
+            out.text(cited, PKG.title, citation.title)
+            out.text(cited, _LABEL, citation.title.strip(), "zh")
+            out.text(cited, PKG.kind, "work")
+        else:
+            _describe_document(out, cited, citation.title, kind_of(citation.title))
         out.text(cited, PKG.docNumber, citation.doc_number)
+        out.text(cited, PKG.standardCode, citation.code)
         out.add(unit, RELATIONS[citation.relation], cited)
         out.add(unit, PKG.cites, cited)
         node = mint("citation", [source.value, citation.span.start])

@@ -43,6 +43,7 @@ class PKG(DefinedNamespace):
     Scheme: URIRef  # 方案 — Scheme
     Section: URIRef  # 章节 — Section
     Standard: URIRef  # 标准/规范 — Standard
+    TitleMatch: URIRef  # 标题匹配 — Title match
     WorkItem: URIRef  # 工作事项 — Work item
     WorkPlan: URIRef  # 工作要点 — Work plan (key points of work)
     WorkReport: URIRef  # 工作报告 — Work report
@@ -64,6 +65,7 @@ class PKG(DefinedNamespace):
     issuedBy: URIRef  # 发布机构 — issued by
     issues: URIRef  # 出台 — issues
     leadAgency: URIRef  # 牵头单位 — lead agency
+    matchedDocument: URIRef  # 匹配文件 — matched document
     mentions: URIRef  # 提及 — mentions
     mentionsAgency: URIRef  # 提及单位 — mentions agency
     ofMeasure: URIRef  # 计量对象 — of measure
@@ -84,9 +86,12 @@ class PKG(DefinedNamespace):
     endOffset: URIRef  # 结束偏移 — end offset
     extractedBy: URIRef  # 抽取规则 — extracted by
     indexNumber: URIRef  # 索取号 — index number
+    jurisdiction: URIRef  # 管辖区域 — jurisdiction
     kind: URIRef  # 类型 — kind
     level: URIRef  # 层级 — level
     marker: URIRef  # 编号 — marker
+    matchReason: URIRef  # 匹配理由 — match reason
+    matchScore: URIRef  # 匹配分值 — match score
     measure: URIRef  # 计量对象名称 — measure name
     name: URIRef  # 名称 — name
     ordinal: URIRef  # 序号 — ordinal
@@ -99,6 +104,7 @@ class PKG(DefinedNamespace):
     sourceFile: URIRef  # 源文件 — source file
     sourceHash: URIRef  # 源文件哈希 — source hash
     sourceText: URIRef  # 原文 — source text
+    standardCode: URIRef  # 标准编号 — standard code
     startOffset: URIRef  # 起始偏移 — start offset
     text: URIRef  # 全文 — text
     title: URIRef  # 标题 — title

@@ -72,3 +72,33 @@ def test_nested_titles_are_kept_inside_the_outer_one():
     text = "落实《关于〈某某条例〉的实施细则》。"
     sentence = Sentence(Span("t", 0, len(text)), 0, (), 0, text)
     assert [c.title for c in citations.extract(sentence, text, False)] == ["关于〈某某条例〉的实施细则"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("组织观看电影《长津湖》。", [("长津湖", "mentions", True, "")]),
+        ("深入学习《习近平谈治国理政》第五卷。", [("习近平谈治国理政", "mentions", True, "")]),
+        ("在《人民日报》刊发经验做法。", [("人民日报", "mentions", True, "")]),
+        ("落实GB/T 35796—2017《养老机构服务质量基本规范》。", [("养老机构服务质量基本规范", "implements", False, "GB/T 35796—2017")]),
+        ("原则上要符合《老年养护院建设标准》（建标144—2010）。", [("老年养护院建设标准", "implements", False, "建标144—2010")]),
+        ("执行《某某服务规范》（DB31/T 1234-2020）。", [("某某服务规范", "implements", False, "DB31/T 1234-2020")]),
+    ],
+)
+def test_creative_works_and_standard_codes(text, expected):
+    sentence = Sentence(Span("t", 0, len(text)), 0, (), 0, text)
+    assert [(c.title, c.relation, c.work, c.code) for c in citations.extract(sentence, text, False)] == expected
+
+
+def test_a_creative_work_is_cited_but_is_no_regulation(tmp_path):
+    from policykg import queries, results
+    from policykg.build import build
+    from policykg.store import KnowledgeStore
+
+    document = tmp_path / "notice.txt"
+    document.write_text("某市民政局关于开展学习活动的通知\n一、组织学习\n组织观看电影《长津湖》，落实《某市养老服务条例》。\n", encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    build([document], store)
+    cited = {row["regulation"]: row["relation"] for row in results.run(store, queries.load("citations")).rows}
+    assert cited == {"长津湖": "mentions", "某市养老服务条例": "implements"}
+    assert [row["regulation"] for row in results.run(store, queries.load("regulations")).rows] == ["某市养老服务条例"]

@@ -40,3 +40,9 @@ def test_every_vocabulary_term_is_in_the_table():
         for term in graph.subjects(RDF.type, kind):
             if str(term).startswith(NAMESPACE):
                 assert f"| `pkg:{str(term)[len(NAMESPACE):]}` |" in README, term
+
+
+def test_the_vocabulary_tables_are_generated_from_the_ontology():
+    from policykg.ontology.generate import with_vocabulary
+
+    assert with_vocabulary(README) == README, "run `python -m policykg.ontology.generate`"

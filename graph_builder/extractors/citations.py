@@ -6,6 +6,11 @@ as the relation and the next one as ``secondary``; a verb after the title govern
 nothing before it does (推动《X》编制, 《X》起草工作, 现将《X》印发给你们); a verb used
 attributively (新修改的《X》) governs only when no other verb does. 制定/制订 is a draft
 in a plan and an issue in a summary of work done.
+
+A title that is a book, film, series, journal or play — said by the word before it
+(电影《…》, 出版《…》) or by its ending (…日报, …选读, …文集) — is a creative work and only
+mentioned. A standard's code written before the title or in brackets after it
+(GB/T 35796—2017《…》, 《…》（建标144—2010）) is kept as the standard's code.
 """
 
 from __future__ import annotations
@@ -42,6 +47,14 @@ _AFTER_CHAIN = re.compile(r"[^，,；;。《》]{0,12}?并(?:由[^，,；;。《
 _TRANSMIT = re.compile(r"现(?:将[^，,。；;]*?)?(?:予以|予)?(?P<verb>印发|转发|发布|下发|印送)")
 _DOC_NUMBER_AFTER = re.compile(r"\s*[（(]\s*(?P<number>" + DOC_NUMBER.pattern + r")\s*[）)]")
 DONE_KINDS = frozenset({"工作总结"})
+_WORK_BEFORE = re.compile(
+    r"(?:电影|电视剧|纪录片|影片|动画片|微电影|专题片|宣传片|图书|书籍|专著|读本|丛书|杂志|期刊|报纸|栏目|节目|专栏|话剧|"
+    r"舞剧|歌剧|戏曲|音乐剧|歌曲|小说|画册|诗集|绘本|出版|阅读|观看|收看|播出|播放|连载|拍摄|创作|演出|上演)[^，,。；;《]{0,4}$"
+)
+_WORK_TITLE = re.compile(r"(?:日报|晚报|早报|周刊|月刊|杂志|学报|期刊|选读|文选|文集|选集|全集|摘编|读本|语录|丛书)$|^习近平谈")
+_CODE = r"(?:[A-Z]{1,4}(?:\s*/\s*[A-Z]{1,2})?|DB\d{2}(?:\s*/\s*T)?|[\u4e00-\u9fff]{1,3})\s*\d+(?:\.\d+)*\s*[—–\-－]+\s*(?:19|20)\d{2}"
+_CODE_BEFORE = re.compile(rf"(?P<code>{_CODE})\s*$")
+_CODE_AFTER = re.compile(rf"\s*[（(]\s*(?P<code>{_CODE})\s*[）)]")
 
 
 def titles(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -129,13 +142,18 @@ def extract(sentence: Sentence, text: str, done: bool) -> Iterator[Citation]:
             extra = _relation(chained["verb"], done)
             secondary = extra if extra != relation else ""
         for title_start, title_end in group:
+            title = text[title_start + 1 : title_end - 1]
             number = _DOC_NUMBER_AFTER.match(text, title_end, end)
+            code = _CODE_BEFORE.search(text, max(start, title_start - 24), title_start) or _CODE_AFTER.match(text, title_end, end)
+            work = bool(_WORK_BEFORE.search(text, max(start, title_start - 12), title_start) or _WORK_TITLE.search(title))
             yield Citation(
                 Span(sentence.span.doc_id, title_start, title_end),
-                text[title_start + 1 : title_end - 1],
-                relation,
+                title,
+                "mentions" if work else relation,
                 verb,
-                secondary,
+                "" if work else secondary,
                 number["number"] if number else "",
+                re.sub(r"\s+", " ", code["code"]).strip() if code else "",
+                work,
                 RULE,
             )
