@@ -23,6 +23,7 @@ from policykg.ontology.terms import PKG
 ID_BASE = "https://w3id.org/policykg/id/"
 GRAPH_BASE = "https://w3id.org/policykg/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
+RESOLUTION_GRAPH = ox.NamedNode(GRAPH_BASE + "resolution")
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -352,6 +353,34 @@ def _indicators(out: _Writer, extraction: Extraction, units: list, source: ox.Na
 
 def _decimal(value: float) -> str:
     return format(value, "f").rstrip("0").rstrip(".") if "." in format(value, "f") else format(value, "f")
+
+
+def document_titles(quads: list[ox.Quad]) -> dict[str, set[str]]:
+    """Return the titles of the policy documents described by a list of quads."""
+    documents = {q.subject.value for q in quads if q.predicate == _RDF_TYPE and q.object.value == str(PKG.PolicyDocument)}
+    titles: dict[str, set[str]] = {}
+    for quad in quads:
+        if quad.predicate.value == str(PKG.title) and quad.subject.value in documents:
+            titles.setdefault(quad.subject.value, set()).add(quad.object.value)
+    return titles
+
+
+def resolution_quads(found: list) -> list[ox.Quad]:
+    """Return the quads of title matches: pkg:possibleSameAs both ways and a pkg:TitleMatch with score and reasons."""
+    out = _Writer(RESOLUTION_GRAPH)
+    for match in found:
+        first, second = ox.NamedNode(match.first), ox.NamedNode(match.second)
+        out.add(first, PKG.possibleSameAs, second)
+        out.add(second, PKG.possibleSameAs, first)
+        node = mint("match", [match.first, match.second])
+        out.a(node, PKG.TitleMatch)
+        out.add(node, PKG.matchedDocument, first)
+        out.add(node, PKG.matchedDocument, second)
+        out.add(node, PKG.matchScore, ox.Literal(str(match.score), datatype=_DECIMAL))
+        for reason in match.reasons:
+            out.text(node, PKG.matchReason, reason)
+        out.text(node, PKG.extractedBy, "resolve.v1")
+    return out.quads
 
 
 def ontology_quads() -> list[ox.Quad]:

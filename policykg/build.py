@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policykg.graph_builder import pipeline, reader, triples
+from policykg.graph_builder import pipeline, reader, resolve, triples
 from policykg.graph_builder.gazetteer import Gazetteer
 from policykg.store import KnowledgeStore
 
@@ -91,11 +91,32 @@ def build(
         raise BuildError("; ".join(failures))
     graphs = {graph: triples.quads(extraction) for graph, extraction in extractions.items()}
     graphs[triples.ONTOLOGY_GRAPH.value] = triples.ontology_quads()
-    store.replace(graphs, remove=_earlier_graphs(store, files, set(graphs)))
+    removed = _earlier_graphs(store, files, set(graphs))
+    graphs[triples.RESOLUTION_GRAPH.value] = triples.resolution_quads(
+        resolve.matches(_titles_after(store, graphs, set(removed)), gazetteer.place_names)
+    )
+    store.replace(graphs, remove=removed)
     report.documents = sorted(extraction.source.path for extraction in extractions.values())
     report.quads = sum(len(quads) for quads in graphs.values())
     report.seconds = time.perf_counter() - started
     return report
+
+
+_TITLES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+SELECT ?graph ?document ?title WHERE { GRAPH ?graph { ?document a pkg:PolicyDocument ; pkg:title ?title } }"""
+
+
+def _titles_after(store: KnowledgeStore, graphs: dict[str, list], removed: set[str]) -> dict[str, set[str]]:
+    """Return every document title the store will hold once this build is written."""
+    titles: dict[str, set[str]] = {}
+    if store.exists():
+        for row in store.query(_TITLES):
+            if row["graph"].value not in graphs and row["graph"].value not in removed:
+                titles.setdefault(row["document"].value, set()).add(row["title"].value)
+    for quads in graphs.values():
+        for document, written in triples.document_titles(quads).items():
+            titles.setdefault(document, set()).update(written)
+    return titles
 
 
 _SOURCES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
