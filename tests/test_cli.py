@@ -109,7 +109,7 @@ def test_export_trig_keeps_one_graph_per_document(store, tmp_path):
     output = tmp_path / "graph.trig"
     invoke("export", "-f", "trig", "-o", output, "--store", store)
     graphs = {quad.graph_name.value for quad in ox.parse(path=str(output), format=ox.RdfFormat.TRIG)}
-    assert len(graphs) == 2 and "https://w3id.org/policykg/graph/ontology" in graphs
+    assert len(graphs) == 3 and "https://w3id.org/policykg/graph/ontology" in graphs
 
 
 def test_stats_counts_classes_and_relations(store):
