@@ -178,6 +178,7 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     out.text(source, PKG.text, text)
     out.text(source, PKG.sourceFile, str(Path(extraction.source.path).resolve()))
     out.text(source, PKG.sourceHash, extraction.source.sha256)
+    out.text(source, PKG.jurisdiction, extraction.jurisdiction)
     for issuer in extraction.issuers:
         _describe_agency(out, issuer, extraction)
         out.add(source, PKG.issuedBy, agency_iri(issuer))
@@ -343,10 +344,11 @@ def _indicators(out: _Writer, extraction: Extraction, units: list, source: ox.Na
         if indicator.year:
             out.integer(node, PKG.year, indicator.year)
         out.text(node, _LABEL, f"{indicator.measure} {text[indicator.span.start:indicator.span.end]}".strip(), "zh")
-        if indicator.measure:
-            measure = mint("measure", normalize_title(indicator.measure))
+        if indicator.measure:  # one series per measure and jurisdiction: 上海市's 养老床位, year after year
+            measure = mint("measure", [extraction.jurisdiction, normalize_title(indicator.measure)])
             out.a(measure, PKG.Measure)
             out.text(measure, _LABEL, indicator.measure, "zh")
+            out.text(measure, PKG.jurisdiction, extraction.jurisdiction)
             out.add(node, PKG.ofMeasure, measure)
         out.span(node, indicator.span, text, source, indicator.rule)
 

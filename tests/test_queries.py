@@ -124,3 +124,18 @@ def test_rows_are_not_repeated_when_documents_share_entities(tmp_path, name):
     build([SEED], single)
     alone = results.run(single, queries.load(name), params).rows
     assert len(rows) == len(alone) + {"citations": 2, "indicators": 1, "trace": 1}[name]
+
+
+def test_targets_stand_beside_the_results_of_the_same_measure(seed_store):
+    rows = {row["measure"]: row for row in run(seed_store, "targets-vs-results").rows}
+    assert rows["养老床位"] == {
+        "measure": "养老床位", "unit": "张", "target_year": 2025, "target": 3000, "actual_year": 2024, "actual": 4385,
+        "target_qualifier": "新增", "actual_qualifier": "新增",
+    }
+    assert (rows["认知障碍照护床位"]["target"], rows["认知障碍照护床位"]["actual"], rows["认知障碍照护床位"]["actual_qualifier"]) == (3000, 3210, "改建")
+
+
+def test_a_measure_of_another_city_is_another_series(corpus_store):
+    rows = run(corpus_store, "targets-vs-results").rows
+    assert {row["measure"] for row in rows} >= {"养老床位", "社区综合为老服务中心"}
+    assert all(row["target_year"] in (2025,) and row["actual_year"] == 2024 for row in rows)  # no Chengdu target beside a Shanghai result
