@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from policykg.graph_builder import metadata, segment
+from policykg.graph_builder.areas import AreaScheme
 from policykg.graph_builder.extractors import agencies, citations, indicators, programs
 from policykg.graph_builder.gazetteer import Gazetteer
 from policykg.graph_builder.reader import Source
-from policykg.graph_builder.records import DocumentMeta, Part, Section, Sentence
+from policykg.graph_builder.records import AreaAssignment, DocumentMeta, Part, Section, Sentence
 
 PLAN_KINDS = frozenset({"工作要点", "计划", "行动计划", "方案", "行动方案", "实施方案", "工作方案", "规划", "纲要", "措施", "意见", "实施意见", "指导意见"})
 SUMMARY_KINDS = frozenset({"工作总结"})
@@ -37,8 +38,15 @@ class Context:
     parts: list[Part]
     sections: list[Section]
     gazetteer: Gazetteer
+    areas: AreaScheme
     jurisdiction: str
     year: int | None  # the year the document is dated
+
+    def headings(self, sentence: Sentence) -> list[Section]:
+        """Return the sections a sentence stands in, innermost first."""
+        paths = {sentence.section[:depth] for depth in range(1, len(sentence.section) + 1)}
+        inside = [section for section in self.sections if section.part == sentence.part and section.path in paths]
+        return sorted(inside, key=lambda section: -section.level)
 
     def tense(self, sentence: Sentence) -> tuple[str, int | None]:
         """Return whether a sentence's numbers are targets or results, and of which year.
@@ -85,11 +93,23 @@ def _indicators(sentence: Sentence, context: Context):
     return indicators.extract(sentence, context.text, kind, year)
 
 
+def _areas(sentence: Sentence, context: Context):
+    if sentence.is_heading:
+        return ()
+    for section in context.headings(sentence):
+        found = context.areas.match(section.title)
+        if found:
+            return (AreaAssignment(section.title_span, found[0], found[1], "heading"),)
+    found = context.areas.match(sentence.text)
+    return (AreaAssignment(sentence.span, found[0], found[1], "sentence"),) if found else ()
+
+
 EXTRACTORS: dict[str, Callable[[Sentence, Context], object]] = {
     "citations": _citations,
     "agencies": _agencies,
     "programs": _programs,
     "indicators": _indicators,
+    "areas": _areas,
 }
 
 
@@ -111,7 +131,7 @@ class Extraction:
     found: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
 
 
-def extract(source: Source, gazetteer: Gazetteer) -> Extraction:
+def extract(source: Source, gazetteer: Gazetteer, areas: AreaScheme | None = None) -> Extraction:
     """Segment a document and run every registered extractor over its sentences."""
     meta = metadata.read_meta(source.text)
     doc_id = source.path.rsplit("/", 1)[-1]
@@ -123,7 +143,8 @@ def extract(source: Source, gazetteer: Gazetteer) -> Extraction:
     issuer = issuers[0] if issuers else ""
     jurisdiction = gazetteer.jurisdiction_of_issuer(issuer)
     dated = _YEAR.search(meta.date_issued.replace("-", "年", 1) if meta.date_issued else meta.title)
-    context = Context(source.text, parts, sections, gazetteer, jurisdiction, int(dated.group(1)) if dated else None)
+    scheme = areas or _default_areas()
+    context = Context(source.text, parts, sections, gazetteer, scheme, jurisdiction, int(dated.group(1)) if dated else None)
     result = Extraction(source, doc_id, meta, jurisdiction, issuer, issuers, gazetteer, parts, sections, sentences)
     for name, extractor in EXTRACTORS.items():
         records: list[tuple[int, object]] = []
@@ -135,6 +156,16 @@ def extract(source: Source, gazetteer: Gazetteer) -> Extraction:
         result.found[name] = records
     result.found["agencies"] = _spread_responsibility(result.found["agencies"], sentences, source.text)
     return result
+
+
+_SCHEME: list[AreaScheme] = []
+
+
+def _default_areas() -> AreaScheme:
+    """The packaged area scheme, read once when first needed."""
+    if not _SCHEME:
+        _SCHEME.append(AreaScheme.load())
+    return _SCHEME[0]
 
 
 def _issuers(written: str, gazetteer: Gazetteer) -> tuple[str, ...]:

@@ -134,3 +134,14 @@ def as_json(record) -> dict:
     if span:
         data["start"], data["end"] = span["start"], span["end"]
     return data
+
+
+@dataclass(frozen=True)
+class AreaAssignment:
+    """The policy area of a work item and the words that decided it."""
+
+    span: Span  # the heading or sentence whose words decided
+    area: str  # the concept's id in the area scheme
+    keyword: str
+    via: str  # "heading" or "sentence"
+    rule: str = "areas.v1"

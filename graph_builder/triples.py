@@ -24,6 +24,9 @@ ID_BASE = "https://w3id.org/policykg/id/"
 GRAPH_BASE = "https://w3id.org/policykg/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
 RESOLUTION_GRAPH = ox.NamedNode(GRAPH_BASE + "resolution")
+AREAS_GRAPH = ox.NamedNode(GRAPH_BASE + "areas")
+SHARED_GRAPHS = frozenset(graph.value for graph in (ONTOLOGY_GRAPH, RESOLUTION_GRAPH, AREAS_GRAPH))  # not of one document
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -245,7 +248,39 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     _agencies(out, extraction, units, cited)
     _programs(out, extraction, units, source)
     _indicators(out, extraction, units, source)
+    for index, assignment in extraction.found.get("areas", []):
+        out.add(units[index], PKG.policyArea, area_iri(assignment.area))
     return list(dict.fromkeys(out.quads))
+
+
+def area_iri(area: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID_BASE}area/{area}")
+
+
+def area_quads(scheme) -> list[ox.Quad]:
+    """Return the policy-area scheme as SKOS concepts in its own named graph."""
+    out = _Writer(AREAS_GRAPH)
+    root = ox.NamedNode(f"{ID_BASE}area-scheme")
+    out.add(root, _RDF_TYPE, ox.NamedNode(_SKOS + "ConceptScheme"))
+    out.text(root, ox.NamedNode(_SKOS + "prefLabel"), "政策领域", "zh")
+    out.text(root, ox.NamedNode(_SKOS + "prefLabel"), "Policy areas", "en")
+    for area in scheme.areas.values():
+        node = area_iri(area.id)
+        out.a(node, PKG.PolicyArea)
+        out.add(node, _RDF_TYPE, ox.NamedNode(_SKOS + "Concept"))
+        out.add(node, ox.NamedNode(_SKOS + "inScheme"), root)
+        out.text(node, ox.NamedNode(_SKOS + "prefLabel"), area.zh, "zh")
+        out.text(node, ox.NamedNode(_SKOS + "prefLabel"), area.en, "en")
+        out.text(node, _LABEL, area.zh, "zh")
+        out.text(node, ox.NamedNode(_SKOS + "notation"), area.id)
+        if area.broader:
+            out.add(node, ox.NamedNode(_SKOS + "broader"), area_iri(area.broader))
+            out.add(area_iri(area.broader), ox.NamedNode(_SKOS + "narrower"), node)
+        else:
+            out.add(node, ox.NamedNode(_SKOS + "topConceptOf"), root)
+        for keyword in area.keywords:
+            out.text(node, ox.NamedNode(_SKOS + "hiddenLabel"), keyword, "zh")
+    return out.quads
 
 
 def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> dict[tuple[int, int], ox.NamedNode]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.graph_builder import pipeline, reader, resolve, triples
+from policykg.graph_builder.areas import AreaScheme
 from policykg.graph_builder.gazetteer import Gazetteer
 from policykg.store import KnowledgeStore
 
@@ -91,6 +92,7 @@ def build(
         raise BuildError("; ".join(failures))
     graphs = {graph: triples.quads(extraction) for graph, extraction in extractions.items()}
     graphs[triples.ONTOLOGY_GRAPH.value] = triples.ontology_quads()
+    graphs[triples.AREAS_GRAPH.value] = triples.area_quads(AreaScheme.load())
     removed = _earlier_graphs(store, files, set(graphs))
     graphs[triples.RESOLUTION_GRAPH.value] = triples.resolution_quads(
         resolve.matches(_titles_after(store, graphs, set(removed)), gazetteer.place_names)
