@@ -70,3 +70,17 @@ def test_a_deadline_makes_a_target_of_its_year():
     text = "到2027年，社区日间照料机构覆盖率达到95%以上。"
     (indicator,) = indicators.extract(_sentence(text), text, "", 2022)
     assert (indicator.kind, indicator.year, indicator.value, indicator.qualifier) == ("target", 2027, 95, "达到 以上")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("推进普惠养老城企联动专项行动。", ["普惠养老城企联动专项行动"]),
+        ("继续实施敬老院改造提升工程和养老机构消防安全达标工程。", ["敬老院改造提升工程", "养老机构消防安全达标工程"]),
+        ("开展专项行动。", []),
+        ("推动“一网通办”“跨省通办”。", ["一网通办", "跨省通办"]),
+        ("完善“前台综合受理、后台分类办理、统一窗口出件”模式。", []),
+    ],
+)
+def test_unquoted_names_and_reform_brands(text, expected):
+    assert [p.name for p in programs.extract(_sentence(text), text)] == expected
