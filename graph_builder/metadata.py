@@ -37,6 +37,9 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*\d{4}\s*[〕\
 _TITLE_DATE = re.compile(rf"{_GAP}[(（]{_GAP}(\d{{4}}-\d{{1,2}}-\d{{1,2}}){_GAP}[)）]{_GAP}$")
 _ISSUER_IN_TITLE = re.compile(rf"^(?P<issuer>[\u4e00-\u9fff（）()、{SPACE}]{{2,60}}?)[{SPACE}]*(?:关于|印发|转发|发布)")
 HEADER_LINES = 12  # labels farther down are part of the body, not the header
+# a 政府工作报告 names its issuer on a line of its own and its date in a ——subtitle
+_BODY_LINE = re.compile(r"^[\u4e00-\u9fff]{2,24}?(?:人民政府|人民政府办公厅|人民政府办公室|委员会|办公厅|办公室|局|厅|部)$")
+_SUBTITLE = re.compile(r"^[—–\-－]{1,2}.*?(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 
 
 def header_field(line: str) -> bool:
@@ -82,6 +85,14 @@ def read_meta(text: str) -> DocumentMeta:
         issuer = _ISSUER_IN_TITLE.match(title)
         if issuer:
             fields["issuer"] = issuer["issuer"]
+    if "issuer" not in fields:
+        named = next((line.strip(SPACE) for line in lines[1:6] if _BODY_LINE.match(line.strip(SPACE))), "")
+        if named:
+            fields["issuer"] = named
+    if "date_issued" not in fields:
+        subtitle = next((match.group(1) for line in lines[1:4] if (match := _SUBTITLE.match(line.strip(SPACE)))), "")
+        if subtitle:
+            fields["date_issued"] = subtitle
     if "date_issued" not in fields:
         signature = next((line for line in lines[1:80] if DATE_LINE.match(line)), "")
         if signature:

@@ -84,3 +84,33 @@ def test_a_deadline_makes_a_target_of_its_year():
 )
 def test_unquoted_names_and_reform_brands(text, expected):
     assert [p.name for p in programs.extract(_sentence(text), text)] == expected
+
+
+WORK_REPORT = """政府工作报告
+——2025年1月13日在某省第十四届人民代表大会第三次会议上
+某省人民政府
+一、2024年工作回顾
+过去一年，全省地区生产总值达到8.2万亿元，增长5.5%；单位地区生产总值能耗下降3.1%。
+新增养老床位１２０００张。
+二、2025年主要目标任务
+今年的主要预期目标是：地区生产总值增长5%左右；城镇调查失业率5.5%左右。
+力争社区食堂覆盖率达到60%—70%。
+"""
+
+
+def test_a_work_report_reviews_last_year_and_sets_this_years_targets(gazetteer):
+    from policykg.graph_builder import pipeline, reader
+
+    extraction = pipeline.extract(reader.Source("report.txt", WORK_REPORT, "utf-8", "text", "0" * 64), gazetteer)
+    assert (extraction.meta.issuer, extraction.meta.date_issued) == ("某省人民政府", "2025-01-13")
+    found = [(i.measure, i.value, i.unit, i.qualifier, i.kind, i.year) for _, i in extraction.found["indicators"]]
+    assert found == [
+        ("地区生产总值", 8.2e12, "元", "达到", "actual", 2024),
+        ("地区生产总值", 5.5, "%", "增长", "actual", 2024),
+        ("单位地区生产总值能耗", 3.1, "%", "下降", "actual", 2024),
+        ("养老床位", 12000, "张", "新增", "actual", 2024),
+        ("地区生产总值", 5, "%", "增长 左右", "target", 2025),
+        ("城镇调查失业率", 5.5, "%", "左右", "target", 2025),
+        ("社区食堂覆盖率", 60, "%", "达到", "target", 2025),
+        ("社区食堂覆盖率", 70, "%", "至", "target", 2025),
+    ]

@@ -25,7 +25,7 @@ _NUMBER = re.compile(
 _MULTIPLIERS = {"万亿": Decimal(10) ** 12, "万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), None: Decimal(1)}
 _QUALIFIERS = (
     "不小于 不大于 不足 低于 高于 最高 最低 最多 同比增长 同比下降 同比提高 同比减少 提高至 提高到 提升至 提升到 降低至 降低到 调整为 增加到 达到 超过 不低于 不少于 不高于 不超过 至少 累计 "
-    "新增 新建 改建 扩建 新推广 培训 培养 共计 总计 增加 增长 减少 约 近 超 共 为"
+    "新增 新建 改建 扩建 新推广 培训 培养 共计 总计 增加 增长 减少 下降 降低 约 近 超 共 为"
 ).split()
 _LEADING_QUALIFIER = re.compile("(?:" + "|".join(sorted(set(_QUALIFIERS) - {"为"}, key=len, reverse=True)) + ")")
 _QUALIFIER_BEFORE = re.compile("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s*$")
@@ -35,6 +35,7 @@ _MEASURE_AFTER = re.compile(
     r"(?:以上|以下|左右)?(?P<measure>(?:[\u4e00-\u9fff“”\"+·]|及以上|及以下|及其){1,30}?)(?=[、，,。；;：:（(]|和|(?<!及)及(?!以上|以下|其)|与|或|$|\d)"
 )
 _CLAUSE = re.compile(r"[，,；;。：:、]")
+_RANGE = re.compile(r"\s*[—–\-－~～至到]\s*$")  # 60%—70%, 3至5个: the upper bound of a range
 _FORMULA = re.compile(r"[=＝]")  # 半年考评分值=日常监测（60%）+…: weights of a formula, not indicators
 # a predicate after the counted thing ends it: 3万户特殊困难老年人 | 安装智能水表
 _PREDICATE = re.compile(r"安装|开展|进行|提供|核实|实现|参展|观展|发布|纳入|获评|荣获|参加|享受|入住|校核|补录|接受|寻亲")
@@ -43,7 +44,7 @@ _ABSTRACT_HEAD = re.compile(r"^(?:目标|任务|要求|工作|计划|规模|水�
 _SINCE = re.compile(r"^.*(?:以来|以后|期间)")
 _COVERAGE = re.compile(r"覆盖(?:了)?$")  # 覆盖90%以上的街镇 → 街镇覆盖率
 _OF_TAIL = re.compile(r"(?:以上|以下|左右)?的(?P<what>[\u4e00-\u9fff]{1,12}?)(?=[、，,。；;：:和及与或（(]|$)")
-_SCOPE = re.compile(r"^[(（]?(?:其中|全年|全市|本市|年内|截至\d+月底|共|累计|各类|全省|全区|全县|并|已|再|还|均|另|同时)+")
+_SCOPE = re.compile(r"^[(（]?(?:力争|预计|预期|确保|努力|争取|其中|全年|全市|本市|年内|截至\d+月底|共|累计|各类|全省|全区|全县|并|已|再|还|均|另|同时)+")
 _INNER_QUALIFIER = re.compile(r"^(?P<head>.{2,}?)(?P<word>新增|新建|累计)(?P<tail>[\u4e00-\u9fff]{1,4})$")  # 项目新增用户
 _TRAILING = re.compile(r"(?:(?:推广|提高|提升|增加|降低|下降|达)(?:至|到)|从|已|达|均|共|单笔|每笔)?(?:按?每[\u4e00-\u9fff]{1,4})?$")
 _PREPOSITION = re.compile(r"^(?:以|为|对|按|从|在)")  # 1所以…为主的县级敬老院: a modifier clause before the head
@@ -136,6 +137,9 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
         qualifier = qualifier_match.group().strip() if qualifier_match else ""
         if _FROM.search(before):
             qualifier = "从"
+        ranged = previous is not None and previous[0] == clause_start and _RANGE.fullmatch(before) is not None
+        if ranged:
+            qualifier = "至"
         tail = _AFTER_QUALIFIER.match(text, match.end(), end)
         if tail:
             qualifier = f"{qualifier} {tail['tail']}".strip()
@@ -159,8 +163,8 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
             measure, opening = _measure_before(text, clause_start, qualifier_start)
             if opening and opening not in qualifier:
                 qualifier = f"{opening} {qualifier}".strip()
-        if not measure and previous is not None:
-            measure = previous[1]  # 从1510元调整为1595元，增加85元: the same measure goes on
+        if ranged or (not measure and previous is not None):
+            measure = previous[1]  # 从1510元调整为1595元，增加85元; 60%—70%: the same measure goes on
         elif previous is not None and _BARE_RATE.match(measure) and _RATE.search(previous[1]):
             subject = _RATE.sub("", previous[1])  # 社会组织参检率为93.73%，合格率为91.05%
             subject = re.sub(r"[\u4e00-\u9fff]{1,2}$", "", subject) if subject.endswith(("参检", "参保", "覆盖")) else subject
