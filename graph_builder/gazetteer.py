@@ -171,6 +171,11 @@ class Gazetteer:
             full = full[:-1] + "厅"
         return place + full
 
+    def resolve_district(self, district: str, jurisdiction: str) -> str | None:
+        """Return the government of a district or county of the issuer's city: 徐汇区政府 → 上海市徐汇区人民政府."""
+        city = next((name for name in self.chain(jurisdiction) if name.endswith("市") and name.count("市") == 1), None)
+        return f"{city}{district}人民政府" if city else None
+
     def resolve(self, form: str, jurisdiction: str) -> str | None:
         """Return the canonical name a written form means in a document of ``jurisdiction``, or None."""
         candidates = self.forms.get(form, [])

@@ -37,7 +37,7 @@ _DATE = ox.NamedNode(_XSD + "date")
 
 # The kind word a title ends with → the class of the document.
 KIND_CLASSES = {
-    "工作要点": PKG.WorkPlan, "工作总结": PKG.WorkSummary, "政府工作报告": PKG.WorkReport, "工作报告": PKG.WorkReport,
+    "工作要点": PKG.WorkPlan, "工作总结": PKG.WorkSummary, "政府工作报告": PKG.WorkReport, "工作报告": PKG.WorkReport, "报告": PKG.WorkReport, "决议": PKG.Decision,
     "通知": PKG.Notice, "通告": PKG.Notice, "公告": PKG.Notice, "条例": PKG.Regulation, "法": PKG.Law,
     "办法": PKG.Measures, "规定": PKG.Provisions, "实施细则": PKG.DetailedRules, "细则": PKG.DetailedRules,
     "措施": PKG.PolicyMeasures, "实施意见": PKG.Opinion, "指导意见": PKG.Opinion, "若干意见": PKG.Opinion, "意见": PKG.Opinion,

@@ -21,6 +21,8 @@ RULE = "agencies.v1"
 
 # the name goes on into a word that is no body: 民政部门, 局长, 市级; 市政府规章 stays a mention of 市政府
 _CONTINUES = frozenset("部门 部署 局长 部长 厅长 处长 委员 主任".split())
+_DISTRICT = re.compile(r"[区县旗](?:人民)?政府")  # 徐汇区政府, 浦东新区人民政府: the name is read backwards
+_CONNECTOR = frozenset("同与和及由对向在会协配指、，,；;（(“ \u3000\n")
 _DOC_NUMBER_AFTER = re.compile(r"发\s*[〔\[［(（]\s*\d{4}")  # 中办发〔2024〕: the prefix of a 文号, not a body
 # 市大数据中心 inside 智慧城市大数据中心: a relative form glued to the word before it is no name
 _GLUED = frozenset("城都全本该各超门")
@@ -66,6 +68,17 @@ def extract(sentence: Sentence, text: str, gazetteer: Gazetteer, jurisdiction: s
         canonical = gazetteer.resolve_department(match["level"], match["department"], jurisdiction)
         if canonical:
             found.append((match.start(), match.end(), canonical))
+    for match in _DISTRICT.finditer(text, start, end):
+        left = match.start() - 2  # 徐汇区: two characters, three when the one before is no connector (浦东新区)
+        if left - 1 >= start and "\u4e00" <= text[left - 1] <= "\u9fff" and text[left - 1] not in _CONNECTOR:
+            left -= 1
+        district = text[left : match.start() + 1]
+        overlaps = any(a < match.end() and left < b for a, b, _ in found)
+        if left < start or overlaps or any(a <= left < b for a, b in inside_titles) or not all("\u4e00" <= char <= "\u9fff" for char in district) or district[0] in "各本全该":
+            continue
+        canonical = gazetteer.resolve_district(district, jurisdiction)
+        if canonical:
+            found.append((left, match.end(), canonical))
     found.sort()
     responsibility = is_responsibility(sentence.text)
     roles = _roles(found, text, start, responsibility)

@@ -124,6 +124,7 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
     if sentence_kind == "target" and _DONE.search(text, start, end) and not deadline:
         sentence_kind = "actual"  # 现有62项便民服务: what exists is a result, even in a plan
     previous: tuple[int, str] | None = None  # (end, measure) of the last indicator, for 从X调整为Y
+    governing = ""  # the verb of an enumeration: 新增30家A、30个B — both 新增
     for match in _NUMBER.finditer(text, start, end):
         if text[max(start, match.start() - 1) : match.start()] == "第":
             continue
@@ -163,6 +164,10 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
             measure, opening = _measure_before(text, clause_start, qualifier_start)
             if opening and opening not in qualifier:
                 qualifier = f"{opening} {qualifier}".strip()
+        listed = previous is not None and "、" in text[previous[0] : match.start()] and not re.search(r"[，,；;。：:]", text[previous[0] : match.start()])
+        if listed and not qualifier and governing:
+            qualifier = governing
+        governing = qualifier.split(" ")[0] if qualifier and qualifier.split(" ")[0] in _QUALIFIERS and not listed else governing if listed else ""
         if ranged or (not measure and previous is not None):
             measure = previous[1]  # 从1510元调整为1595元，增加85元; 60%—70%: the same measure goes on
         elif previous is not None and _BARE_RATE.match(measure) and _RATE.search(previous[1]):
