@@ -182,6 +182,9 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     out.text(source, PKG.sourceFile, str(Path(extraction.source.path).resolve()))
     out.text(source, PKG.sourceHash, extraction.source.sha256)
     out.text(source, PKG.jurisdiction, extraction.jurisdiction)
+    source_year = _year(meta.title) or (int(meta.date_issued[:4]) if meta.date_issued else None)
+    if source_year:
+        out.integer(source, PKG.year, source_year)
     for issuer in extraction.issuers:
         _describe_agency(out, issuer, extraction)
         out.add(source, PKG.issuedBy, agency_iri(issuer))
@@ -201,6 +204,9 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
             out.add(parent, PKG.hasPart, node)
             out.integer(node, PKG.ordinal, part.ordinal)
             out.date(node, PKG.dateIssued, meta.date_issued)
+            part_year = _year(part.title) or source_year
+            if part_year:  # the year a plan plans for or a summary sums up
+                out.integer(node, PKG.year, part_year)
             for issuer in extraction.issuers:
                 out.add(node, PKG.issuedBy, agency_iri(issuer))
             out.add(node, PKG.sourceDocument, source)
@@ -251,6 +257,11 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     for index, assignment in extraction.found.get("areas", []):
         out.add(units[index], PKG.policyArea, area_iri(assignment.area))
     return list(dict.fromkeys(out.quads))
+
+
+def _year(title: str) -> int | None:
+    found = re.search(r"(?<!\d)((?:19|20)\d{2})年(?!\s*[—–\-－至])", title)
+    return int(found.group(1)) if found else None
 
 
 def area_iri(area: str) -> ox.NamedNode:

@@ -41,8 +41,7 @@ def test_every_work_item_of_the_seed_has_one_area(seed):
     assert len(indices) == len(set(indices)) == sum(not sentence.is_heading for sentence in seed.sentences)
 
 
-def test_the_areas_query_counts_work_items_per_area_and_document(seed_store):
+def test_the_areas_query_counts_work_items_per_area(seed_store, seed):
     rows = results.run(seed_store, queries.load("areas")).rows
-    counts = {(row["area"], row["document"]): row["work_items"] for row in rows}
-    assert counts[("养老服务", "2025年上海民政工作要点")] > 20 and counts[("社会救助", "上海民政2024年工作总结")] > 5
+    assert sum(row["work_items"] for row in rows) == len(seed.found["areas"])
     assert {row["broader"] for row in rows if row["area"] == "养老服务"} == {"民政"}

@@ -139,3 +139,51 @@ def test_a_measure_of_another_city_is_another_series(corpus_store):
     rows = run(corpus_store, "targets-vs-results").rows
     assert {row["measure"] for row in rows} >= {"养老床位", "社区综合为老服务中心"}
     assert all(row["target_year"] in (2025,) and row["actual_year"] == 2024 for row in rows)  # no Chengdu target beside a Shanghai result
+
+
+def test_the_library_answers_at_least_twelve_questions():
+    assert {"targets-vs-results", "lifecycle", "cooperation", "agency-workload", "areas", "unresolved", "documents"} <= set(queries.names())
+    assert len(queries.names()) >= 12
+
+
+def test_lifecycle_follows_a_regulation_from_one_year_to_the_next(seed_store):
+    rows = run(seed_store, "lifecycle").rows
+    science = [row for row in rows if row["regulation"].startswith("上海市推进养老科技创新发展行动方案")]
+    assert science == [{
+        "regulation": "上海市推进养老科技创新发展行动方案(2024—2027年)", "first_document": "上海民政2024年工作总结", "first_relation": "drafts",
+        "first_year": 2024, "later_document": "2025年上海民政工作要点", "later_relation": "implements", "later_year": 2025,
+    }]
+    assert len(rows) == 5 and all(row["first_year"] == 2024 and row["later_year"] == 2025 for row in rows)
+
+
+def test_cooperation_pairs_agencies_that_share_work_items(seed_store):
+    pairs = {(row["agency"], row["partner"]): row["work_items"] for row in run(seed_store, "cooperation").rows}
+    assert pairs[("上海市民政局", "上海市科学技术委员会")] == 2 and pairs[("上海市民政局", "上海市残疾人联合会")] == 1
+    assert ("上海市发展和改革委员会", "上海市民政局") not in pairs  # 配合市发改委: the issuer does not partner itself in
+
+
+def test_agency_workload_splits_lead_and_partner_items_by_area(seed_store):
+    rows = {(row["agency"], row["area"]): row for row in run(seed_store, "agency-workload").rows}
+    assert rows[("上海市民政局", "养老服务")]["lead_items"] > 50
+    assert rows[("上海市科学技术委员会", "养老服务")]["partner_items"] == 2
+
+
+def test_areas_count_items_citations_and_indicators(seed_store):
+    rows = {row["area"]: row for row in run(seed_store, "areas").rows}
+    assert rows["养老服务"]["broader"] == "民政" and rows["养老服务"]["work_items"] > 50 and rows["养老服务"]["indicators"] > 30
+
+
+def test_documents_lists_what_the_store_was_built_from(seed_store):
+    rows = {row["document"]: row for row in run(seed_store, "documents").rows}
+    notice = rows["上海市民政局关于印发《2025年上海民政工作要点》和《上海民政2024年工作总结》的通知"]
+    assert (notice["kind"], notice["issuer"], notice["doc_number"], notice["date_issued"], notice["date_published"]) == ("通知", "上海市民政局", "沪民办发〔2025〕2号", "2025-01-22", "2025-01-27")
+    assert set(rows) == {notice["document"], "2025年上海民政工作要点", "上海民政2024年工作总结"}
+
+
+def test_the_data_health_report_names_what_to_check(seed_store):
+    rows = run(seed_store, "unresolved").rows
+    problems = {row["problem"] for row in rows}
+    assert {"cited, not in the store", "possibly the same document"} <= problems
+    duplicates = [row for row in rows if row["problem"] == "possibly the same document"]
+    assert len(duplicates) == 3 and any("标准/规范" in row["detail"] for row in duplicates)
+    assert not any(row["subject"] == "2025年上海民政工作要点" for row in rows)  # built, so not unresolved
