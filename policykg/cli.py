@@ -144,6 +144,44 @@ def list_queries() -> None:
 
 
 @main.command()
+@click.argument("title", required=False)
+@click.option("--agency", help="Trace an agency instead: 市科委, 上海市民政局 …")
+@click.option("--program", help="Trace a program instead: 一键通, 桥计划 …")
+@click.option("-f", "--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@store_option
+def trace(title: str | None, agency: str | None, program: str | None, output_format: str, store_path: str) -> None:
+    """Show where a regulation is cited and how, what it cites, its likely duplicates and its lifecycle.
+
+    The title may be exact, normalised, a part of a title, or close to one; when several
+    titles match, the candidates are listed.
+
+    \b
+    Example:
+        policykg trace 上海市老年人权益保障条例
+        policykg trace 养老科技创新 --format markdown
+        policykg trace --agency 市科委
+        policykg trace --program 一键通 --format json
+    """
+    from policykg.trace import TraceError, show, trace_agency, trace_program, trace_regulation
+
+    if sum(bool(item) for item in (title, agency, program)) != 1:
+        raise click.UsageError("give a TITLE, or --agency NAME, or --program NAME")
+    store = KnowledgeStore(store_path)
+    try:
+        if agency:
+            report = trace_agency(store, _text(agency))
+        elif program:
+            report = trace_program(store, _text(program))
+        else:
+            report = trace_regulation(store, _text(title))
+    except TraceError as error:
+        raise _fail(error) from None
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    click.echo(show(report, output_format))
+
+
+@main.command()
 @store_option
 def stats(store_path: str) -> None:
     """Count entities per class and links per relation.

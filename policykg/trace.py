@@ -1,0 +1,159 @@
+"""Trace a regulation, an agency or a program through the graph.
+
+A title is found forgivingly: exactly, in normalised form (brackets, dashes, full-width
+forms), as a part of a title, or as a close match; several different titles matching is
+an ambiguity, reported with the candidates. Nodes that share one normalised title (the same
+title cited from two jurisdictions) are traced together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from policykg.graph_builder.text import normalize_title
+from policykg.results import Table, render, run
+from policykg.store import KnowledgeStore
+
+_PREFIX = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+_STAGES = {"drafts": 0, "issues": 1, "basedOn": 2, "implements": 2, "amends": 3, "mentions": 4}
+_UNIT = """
+    { ?unit a pkg:WorkItem ; pkg:sourceText ?sentence ; pkg:isPartOf ?in .
+      OPTIONAL { ?sectionNode pkg:hasPart ?unit ; a pkg:Section ; rdfs:label ?section } }
+    UNION { ?unit a pkg:Section ; pkg:title ?sentence ; pkg:isPartOf ?in ; rdfs:label ?section }
+    UNION { ?unit a pkg:PolicyDocument ; pkg:title ?sentence . BIND(?unit AS ?in) }
+    ?in pkg:title ?document . OPTIONAL { ?in pkg:year ?year }
+"""
+
+
+class TraceError(LookupError):
+    """Nothing, or more than one thing, matches what was asked for; the message lists candidates."""
+
+
+@dataclass
+class Report:
+    subject: str
+    kind: str  # regulation | agency | program
+    tables: dict[str, Table] = field(default_factory=dict)
+
+
+def _pick(text: str, names: dict[str, list[str]], what: str) -> list[str]:
+    """Return the nodes of the one name that ``text`` means, from {name: [nodes]}."""
+    wanted = normalize_title(text)
+    normal: dict[str, list[str]] = {}
+    for name, nodes in names.items():
+        normal.setdefault(normalize_title(name), []).extend(nodes)
+    for matches in (
+        [name for name in normal if name == wanted],
+        [name for name in normal if wanted and wanted in name],
+        difflib.get_close_matches(wanted, list(normal), n=8, cutoff=0.6),
+    ):
+        if len(matches) == 1:
+            return sorted(set(normal[matches[0]]))
+        if len(matches) > 1:
+            listed = "; ".join(sorted(matches, key=len)[:12])
+            raise TraceError(f"{text!r} matches {len(matches)} {what}s: {listed} — give more of the name")
+    raise TraceError(f"no {what} matches {text!r}")
+
+
+def _values(nodes: list[str]) -> str:
+    return "VALUES ?node { " + " ".join(str(ox.NamedNode(node)) for node in nodes) + " }"
+
+
+def trace_regulation(store: KnowledgeStore, text: str) -> Report:
+    """Return where a regulation is cited and how, what it cites, its likely duplicates and its lifecycle."""
+    names: dict[str, list[str]] = {}
+    for row in run(store, _PREFIX + "SELECT DISTINCT ?node ?title WHERE { { ?node a pkg:PolicyDocument } UNION { ?node a pkg:CreativeWork } ?node pkg:title ?title }").rows:
+        names.setdefault(row["title"], []).append(row["node"])
+    nodes = _pick(text, names, "document")
+    values = _values(nodes)
+    title = run(store, _PREFIX + f"SELECT ?title WHERE {{ {values} ?node rdfs:label ?title }} LIMIT 1").rows[0]["title"]
+    report = Report(title, "regulation")
+    report.tables["cited by"] = run(store, _PREFIX + f"""
+        SELECT ?document ?year ?section ?relation ?verb ?sentence WHERE {{
+          {values}
+          GRAPH ?g {{ ?unit pkg:qualifiedCitation ?c . ?c pkg:citedDocument ?node ; pkg:relation ?relation ; pkg:startOffset ?start .
+                      OPTIONAL {{ ?c pkg:verb ?verb }} {_UNIT} }}
+        }} ORDER BY ?year ?g ?start""")
+    report.tables["cites"] = run(store, _PREFIX + f"""
+        SELECT ?regulation ?relation ?sentence WHERE {{
+          {values}
+          GRAPH ?g {{ ?unit pkg:isPartOf ?node ; pkg:qualifiedCitation ?c ; pkg:sourceText ?sentence .
+                      ?c pkg:citedDocument ?cited ; pkg:relation ?relation ; pkg:startOffset ?start . ?cited pkg:title ?regulation }}
+        }} ORDER BY ?g ?start""")
+    report.tables["possibly the same"] = run(store, _PREFIX + f"""
+        SELECT ?title ?score (GROUP_CONCAT(?reason; separator=", ") AS ?reasons) WHERE {{
+          {values}
+          ?match a pkg:TitleMatch ; pkg:matchedDocument ?node, ?other ; pkg:matchScore ?score ; pkg:matchReason ?reason .
+          FILTER(?other != ?node) ?other pkg:title ?title
+        }} GROUP BY ?title ?score ORDER BY DESC(?score)""")
+    stages: dict[tuple, set[str]] = {}
+    for row in report.tables["cited by"].rows:
+        stages.setdefault((row["year"], row["document"]), set()).add(row["relation"])
+    lifecycle = [
+        {"year": year, "document": document, "stage": " → ".join(sorted(relations, key=lambda relation: _STAGES.get(relation, 9)))}
+        for (year, document), relations in sorted(stages.items(), key=lambda item: (item[0][0] or 0, min(_STAGES.get(r, 9) for r in item[1])))
+    ]
+    report.tables["lifecycle"] = Table(["year", "document", "stage"], lifecycle)
+    return report
+
+
+def trace_agency(store: KnowledgeStore, text: str) -> Report:
+    """Return the work items an agency leads, partners or is named in, and the documents it issues."""
+    names: dict[str, list[str]] = {}
+    for row in run(store, _PREFIX + "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Agency . { ?node pkg:canonicalName ?name } UNION { ?node pkg:shortName ?name } }").rows:
+        names.setdefault(row["name"], []).append(row["node"])
+    nodes = _pick(text, names, "agency")
+    values = _values(nodes)
+    name = run(store, _PREFIX + f"SELECT ?name WHERE {{ {values} ?node pkg:canonicalName ?name }} LIMIT 1").rows[0]["name"]
+    report = Report(name, "agency")
+    report.tables["work items"] = run(store, _PREFIX + f"""
+        SELECT ?document ?section ?role ?sentence WHERE {{
+          {values}
+          GRAPH ?g {{
+            {{ ?unit pkg:leadAgency ?node FILTER NOT EXISTS {{ ?unit pkg:implicitLeadAgency ?node }} BIND("lead" AS ?role) }}
+            UNION {{ ?unit pkg:partnerAgency ?node BIND("partner" AS ?role) }}
+            UNION {{ ?unit pkg:mentionsAgency ?node BIND("mention" AS ?role) }}
+            ?unit pkg:startOffset ?start . {_UNIT}
+          }}
+        }} ORDER BY ?g ?start""")
+    report.tables["documents issued"] = run(store, _PREFIX + f"""
+        SELECT DISTINCT ?document WHERE {{ {values} ?doc pkg:issuedBy ?node ; pkg:title ?document }} ORDER BY ?document""")
+    implicit = run(store, _PREFIX + f"SELECT (COUNT(DISTINCT ?unit) AS ?n) WHERE {{ {values} ?unit pkg:implicitLeadAgency ?node }}").rows[0]["n"]
+    report.tables["led as issuer"] = Table(["work_items"], [{"work_items": implicit}])
+    return report
+
+
+def trace_program(store: KnowledgeStore, text: str) -> Report:
+    """Return the work items that involve a program."""
+    names: dict[str, list[str]] = {}
+    for row in run(store, _PREFIX + "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Program ; pkg:name ?name }").rows:
+        names.setdefault(row["name"], []).append(row["node"])
+    nodes = _pick(text, names, "program")
+    values = _values(nodes)
+    report = Report(next(name for name, found in names.items() if set(found) & set(nodes)), "program")
+    report.tables["work items"] = run(store, _PREFIX + f"""
+        SELECT ?document ?year ?section ?sentence WHERE {{
+          {values} GRAPH ?g {{ ?unit pkg:involvesProgram ?node ; pkg:startOffset ?start . {_UNIT} }}
+        }} ORDER BY ?year ?g ?start""")
+    return report
+
+
+def show(report: Report, format: str) -> str:
+    """Render a trace report as text tables, Markdown or JSON."""
+    if format == "json":
+        return json.dumps({"subject": report.subject, "kind": report.kind, **{name: table.rows for name, table in report.tables.items()}}, ensure_ascii=False, indent=2)
+    out = [f"# {report.subject}" if format == "markdown" else f"{report.kind}: {report.subject}"]
+    for name, table in report.tables.items():
+        out.append("")
+        out.append(f"## {name}" if format == "markdown" else f"== {name}")
+        if format == "markdown":
+            out.append("| " + " | ".join(table.columns) + " |")
+            out.append("|" + "---|" * len(table.columns))
+            out += ["| " + " | ".join(str(row[column] if row[column] is not None else "").replace("|", "\\|") for column in table.columns) + " |" for row in table.rows]
+        else:
+            out.append(render(table, "table"))
+    return "\n".join(out)
