@@ -21,8 +21,8 @@ from policykg.graph_builder.records import AreaAssignment, DocumentMeta, Part, S
 PLAN_KINDS = frozenset({"工作要点", "计划", "行动计划", "方案", "行动方案", "实施方案", "工作方案", "规划", "纲要", "措施", "意见", "实施意见", "指导意见"})
 SUMMARY_KINDS = frozenset({"工作总结"})
 REPORT_KINDS = frozenset({"政府工作报告", "工作报告"})
-_REVIEW = re.compile(r"回顾|总结|成绩|成效|进展|完成情况")
-_OUTLOOK = re.compile(r"目标|任务|安排|部署|思路|总体要求|重点工作|主要工作")
+_REVIEW = re.compile(r"回顾|总结|成绩|成效|进展|完成情况|过去一年|过去五年|上年|去年|主要工作情况|工作情况|取得")
+_OUTLOOK = re.compile(r"目标|任务|安排|部署|思路|打算|下一步|总体要求|重点工作|今年|明年|展望|计划")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 
@@ -59,20 +59,19 @@ class Context:
         part = self.parts[sentence.part]
         titled = _YEAR.search(part.title)
         year = int(titled.group(1)) if titled else self.year
+        for section in self.headings(sentence):  # a heading says it first: 2025年工作思路 inside a summary
+            heading_year = _YEAR.search(section.title)
+            if _REVIEW.search(section.title) and not _OUTLOOK.search(section.title):
+                return "actual", int(heading_year.group(1)) if heading_year else (year - 1 if year and part.kind in REPORT_KINDS else year)
+            if _OUTLOOK.search(section.title):
+                return "target", int(heading_year.group(1)) if heading_year else (year + 1 if year and part.kind in SUMMARY_KINDS else year)
         if part.kind in SUMMARY_KINDS:
             return "actual", year
-        for depth in range(1, len(sentence.section) + 1):
-            heading = next((s.title for s in self.sections if s.part == sentence.part and s.path == sentence.section[:depth]), "")
-            heading_year = _YEAR.search(heading)
-            if _REVIEW.search(heading):
-                return "actual", int(heading_year.group(1)) if heading_year else (year - 1 if year and part.kind in REPORT_KINDS else year)
-            if _OUTLOOK.search(heading):
-                return "target", int(heading_year.group(1)) if heading_year else year
         return "target", year
 
 
 def _citations(sentence: Sentence, context: Context):
-    done = context.parts[sentence.part].kind in citations.DONE_KINDS
+    done = context.tense(sentence)[0] == "actual"  # 制定《X》 under 2024年工作回顾 was issued
     return citations.extract(sentence, context.text, done)
 
 

@@ -46,3 +46,9 @@ def test_the_vocabulary_tables_are_generated_from_the_ontology():
     from policykg.ontology.generate import with_vocabulary
 
     assert with_vocabulary(README) == README, "run `python -m policykg.ontology.generate`"
+
+
+def test_the_cli_reference_is_the_commands_help():
+    from policykg.readme import with_cli
+
+    assert with_cli(README) == README, "run `python -m policykg.readme`"
