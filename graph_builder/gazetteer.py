@@ -15,6 +15,11 @@ from importlib import resources
 from pathlib import Path
 
 _RELATIVE = re.compile(r"^(?:市|省|区|县|旗|州|盟|自治区|团市委|各|局属|机关)")
+# 北京市朝阳区 / 四川省成都市 / 内蒙古自治区包头市达尔罕茂明安联合旗: province, city and district of a name
+_LEVELS = re.compile(
+    r"^(?P<province>[\u4e00-\u9fff]{2,7}?(?:省|自治区))?(?P<city>[\u4e00-\u9fff]{2,6}?(?:市|自治州|盟|地区))?"
+    r"(?P<district>[\u4e00-\u9fff]{2,3}?(?:新区|区|县|旗))?(?=[\u4e00-\u9fff])"
+)
 _GOVERNMENT = re.compile(r"^(?P<jurisdiction>.+?)(?:人民政府|人民政府办公厅|人民政府办公室)$")
 
 
@@ -33,8 +38,9 @@ class Body:
 class Gazetteer:
     """Government bodies by name, with the jurisdiction each belongs to."""
 
-    def __init__(self, bodies: list[Body]):
+    def __init__(self, bodies: list[Body], aliases: dict[str, str] | None = None):
         self.bodies = {body.canonical: body for body in bodies}
+        self.aliases = aliases or {}  # department short forms of the genre: 人力社保局 → 人力资源和社会保障局
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Gazetteer":
@@ -58,7 +64,10 @@ class Gazetteer:
             canonical, short, level, parent = (cell.strip() for cell in row[:4])
             forms = tuple(form.strip() for form in short.split("|") if form.strip() and form.strip() != canonical)
             bodies.append(Body(canonical, forms, level, parent))
-        return cls(bodies)
+        aliases_file = resources.files("policykg.data").joinpath("departments.tsv")
+        with aliases_file.open(encoding="utf-8") as handle:
+            aliases = {row[0].strip(): row[1].strip() for row in csv.reader(handle, delimiter="\t") if len(row) >= 2 and row[0] != "short"}
+        return cls(bodies, aliases)
 
     @cached_property
     def _jurisdictions(self) -> dict[str, str]:
@@ -82,14 +91,24 @@ class Gazetteer:
         return ""
 
     def chain(self, jurisdiction: str) -> list[str]:
-        """Return a jurisdiction and those above it, national ("") last: 包头市 → [包头市, 内蒙古自治区, ""]."""
+        """Return a jurisdiction and those above it, national ("") last: 包头市 → [包头市, 内蒙古自治区, ""].
+
+        A jurisdiction the gazetteer does not list climbs by its name: 北京市朝阳区 → 北京市.
+        """
         out, seen = [], set()
         while jurisdiction and jurisdiction not in seen:
             seen.add(jurisdiction)
             out.append(jurisdiction)
             government = self.bodies.get(self._jurisdictions.get(jurisdiction, ""))
             parent = _GOVERNMENT.match(government.parent) if government and government.parent else None
-            jurisdiction = parent["jurisdiction"] if parent else ""
+            if parent:
+                jurisdiction = parent["jurisdiction"]
+            else:
+                levels = _LEVELS.match(jurisdiction)
+                upper = [part for part in (levels["province"], levels["city"]) if part] if levels else []
+                jurisdiction = "".join(upper) if upper and "".join(upper) != jurisdiction else ""
+                if not jurisdiction and levels and levels["city"] and levels["province"]:
+                    jurisdiction = levels["province"]
         out.append("")
         return out
 
@@ -97,11 +116,14 @@ class Gazetteer:
         """Return the jurisdiction of a document's issuer, known to the gazetteer or not."""
         if issuer in self.bodies:
             return self.jurisdiction_of(issuer)
-        for name in sorted(self._jurisdictions, key=len, reverse=True):
-            if issuer.startswith(name):
-                return name
-        match = re.match(r"^(.{2,8}?(?:自治区|自治州|省|市|区|县|旗))", issuer)
-        return match.group(1) if match else ""
+        levels = _LEVELS.match(issuer)
+        known = next((name for name in sorted(self._jurisdictions, key=len, reverse=True) if issuer.startswith(name)), "")
+        if levels and len(levels.group(0)) > len(known):
+            return levels.group(0)  # 上海市徐汇区民政局: the district, though only the city is listed
+        if known:
+            return known
+        levels = _LEVELS.match(issuer)
+        return levels.group(0) if levels else ""
 
     @cached_property
     def place_names(self) -> tuple[str, ...]:
@@ -149,6 +171,8 @@ class Gazetteer:
                 for prefix in ("市", "省", "区", "县", place):
                     if short.startswith(prefix) and len(short) - len(prefix) >= 2:
                         table.setdefault(short[len(prefix) :], department)
+        for short, full in self.aliases.items():
+            table.setdefault(short, full)
         for department in list(table):  # provinces name their bureaus 厅: 民政局 → 民政厅
             if department.endswith("局") and len(department) > 2:
                 table.setdefault(department[:-1] + "厅", table[department][:-1] + "厅")
@@ -167,7 +191,7 @@ class Gazetteer:
         if not place:
             return None
         full = self.departments[department]
-        if level == "省" and full.endswith("局"):
+        if level == "省" and full.endswith("局") and not full.startswith("人民政府"):
             full = full[:-1] + "厅"
         return place + full
 

@@ -62,6 +62,25 @@ class _Line:
     text: str
 
 
+_INLINE_SHI = re.compile(rf"(?<=[。；;：:])[{SPACE}]*(?=(?:第)?[{_CN}]+是)")
+
+
+def _split_inline_items(text: str, lines: list[_Line]) -> list[_Line]:
+    """Split a line that runs its items together (…。二是…。三是…) at each item, so each is a section."""
+    out = []
+    for line in lines:
+        if not re.search(rf"(?:^|[。；;：:])[{SPACE}]*(?:第)?一是", line.text) or "二是" not in line.text:
+            out.append(line)
+            continue
+        cuts = [line.start] + [line.start + match.end() for match in _INLINE_SHI.finditer(line.text)] + [line.end]
+        for left, right in zip(cuts, cuts[1:]):
+            piece = text[left:right].strip(SPACE)
+            if piece:
+                first = left + text[left:right].index(piece[0])
+                out.append(_Line(first, first + len(piece), piece))
+    return out
+
+
 def _lines(text: str, start: int, end: int) -> list[_Line]:
     lines, offset = [], start
     for raw in text[start:end].split("\n"):
@@ -251,7 +270,7 @@ def segment(doc_id: str, text: str, issuer: str = "") -> tuple[list[Part], list[
     sections: list[Section] = []
     sentences: list[Sentence] = []
     for part in parts:
-        lines = _lines(text, part.span.start, part.span.end)
+        lines = _split_inline_items(text, _lines(text, part.span.start, part.span.end))
         stack: list[tuple[str, tuple[int, ...]]] = []  # (kind, path) of open sections
         counters: dict[tuple[int, ...], int] = {}
         ordinal = 0

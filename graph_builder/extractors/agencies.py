@@ -56,6 +56,9 @@ def extract(sentence: Sentence, text: str, gazetteer: Gazetteer, jurisdiction: s
             continue
         if match.group()[0] in "市省区县" and match.start() > start and text[match.start() - 1] in _GLUED:
             continue
+        before = text[match.start() - 1] if match.start() > start else ""
+        if before in "市区县省" and match.group()[0] not in "市区县省各" and gazetteer.bodies.get(gazetteer.forms[match.group()][0], None) and gazetteer.bodies[gazetteer.forms[match.group()][0]].level == "国家级":
+            continue  # 区卫生健康委: the district's commission, which the department pattern finds
         canonical = gazetteer.resolve(match.group(), jurisdiction)
         if canonical:
             found.append((match.start(), match.end(), canonical))
