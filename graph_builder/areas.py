@@ -1,7 +1,8 @@
 """Policy areas (领域): a SKOS concept scheme read from ``data/areas.tsv``, and the area of a work item.
 
 A work item takes the area named by the nearest section heading above it (一、着力推进…养老服务…);
-where no heading names one, the sentence's own words decide. Within a text the longest
+where no heading names one, the sentence's own words decide, and then the title of the
+document it stands in. Words inside 《》 titles never decide. Within a text the longest
 keyword found wins, so 医疗保障 beats 医疗 and a narrower concept beats its broader one.
 """
 
@@ -56,7 +57,8 @@ class AreaScheme:
         return re.compile("|".join(map(re.escape, sorted(self._keyword_area, key=len, reverse=True))))
 
     def match(self, text: str) -> tuple[str, str] | None:
-        """Return (area id, keyword) for the longest keyword in text, or None."""
+        """Return (area id, keyword) for the longest keyword in text outside 《》 titles, or None."""
+        text = re.sub(r"《[^《》]*》", "", text)  # 按照《…服务业发展资金管理办法》 says nothing of the item's area
         found = [match.group() for match in self._pattern.finditer(text)]
         if not found:
             return None

@@ -100,7 +100,11 @@ def _areas(sentence: Sentence, context: Context):
         if found:
             return (AreaAssignment(section.title_span, found[0], found[1], "heading"),)
     found = context.areas.match(sentence.text)
-    return (AreaAssignment(sentence.span, found[0], found[1], "sentence"),) if found else ()
+    if found:
+        return (AreaAssignment(sentence.span, found[0], found[1], "sentence"),)
+    part = context.parts[sentence.part]
+    found = context.areas.match(part.title)
+    return (AreaAssignment(part.title_span, found[0], found[1], "title"),) if found else ()
 
 
 EXTRACTORS: dict[str, Callable[[Sentence, Context], object]] = {

@@ -143,5 +143,5 @@ class AreaAssignment:
     span: Span  # the heading or sentence whose words decided
     area: str  # the concept's id in the area scheme
     keyword: str
-    via: str  # "heading" or "sentence"
+    via: str  # "heading", "sentence" or "title" (of the document it stands in)
     rule: str = "areas.v1"

@@ -43,7 +43,7 @@ KIND_CLASSES = {
     "措施": PKG.PolicyMeasures, "实施意见": PKG.Opinion, "指导意见": PKG.Opinion, "若干意见": PKG.Opinion, "意见": PKG.Opinion,
     "行动方案": PKG.Scheme, "实施方案": PKG.Scheme, "工作方案": PKG.Scheme, "方案": PKG.Scheme,
     "行动计划": PKG.ActionPlan, "计划": PKG.ActionPlan, "规划": PKG.DevelopmentPlan, "纲要": PKG.Outline,
-    "指引": PKG.Guideline, "指南": PKG.Guideline, "标准": PKG.Standard, "规范": PKG.Standard,
+    "指引": PKG.Guideline, "指南": PKG.Guideline, "导则": PKG.Guideline, "法典": PKG.Law, "标准": PKG.Standard, "规范": PKG.Standard,
     "规程": PKG.OperatingProcedure, "决定": PKG.Decision, "清单": PKG.ListDocument, "目录": PKG.Catalogue,
     "附件": PKG.Annex,
 }

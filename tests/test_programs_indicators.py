@@ -114,3 +114,32 @@ def test_a_work_report_reviews_last_year_and_sets_this_years_targets(gazetteer):
         ("社区食堂覆盖率", 60, "%", "达到", "target", 2025),
         ("社区食堂覆盖率", 70, "%", "至", "target", 2025),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("城乡低保标准由每人每月1420元调整为1470元。", [("城乡低保标准", 1420, "元", "从"), ("城乡低保标准", 1470, "元", "调整为")]),
+        ("最低生活保障标准从1245元调整为1312元。", [("最低生活保障标准", 1245, "元", "从"), ("最低生活保障标准", 1312, "元", "调整为")]),
+        ("研发投入强度较上年提高0.3个百分点。", [("研发投入强度", 0.3, "个百分点", "较上年提高")]),
+        ("地区生产总值突破14万亿元，比上年增长3.5%。", [("地区生产总值", 1.4e13, "元", "突破"), ("地区生产总值", 3.5, "%", "比上年增长")]),
+        ("城镇调查失业率控制在5.5%以内。", [("城镇调查失业率", 5.5, "%", "控制在 以内")]),
+        ("全市建成长者饭堂2400个。", [("长者饭堂", 2400, "个", "建成")]),
+    ],
+)
+def test_the_grammar_of_reported_numbers(text, expected):
+    assert [(i.measure, i.value, i.unit, i.qualifier) for i in indicators.extract(_sentence(text), text, "actual", 2024)] == expected
+
+
+def test_a_five_year_period_sets_the_year_of_its_targets():
+    text = "“十四五”期间完成200万户老旧小区改造。"
+    (indicator,) = indicators.extract(_sentence(text), text, "target", 2023)
+    assert (indicator.kind, indicator.year) == ("target", 2025)
+
+
+def test_a_summarys_outlook_section_sets_targets(gazetteer):
+    from policykg.graph_builder import pipeline, reader
+
+    text = "某市民政局2024年工作总结\n一、主要工作\n全年新增养老床位1000张。\n二、2025年工作思路\n力争新增养老床位2000张。\n"
+    extraction = pipeline.extract(reader.Source("s.txt", text, "utf-8", "text", "0" * 64), gazetteer)
+    assert [(i.kind, i.year, i.value) for _, i in extraction.found["indicators"]] == [("actual", 2024, 1000), ("target", 2025, 2000)]

@@ -109,7 +109,9 @@ def _roles(found: list[tuple[int, int, str]], text: str, start: int, responsibil
         elif _PARTNER_BEFORE.search(before):
             roles = _assign(roles, run, "partner")
         elif _LEAD_BEFORE.search(before):
-            roles = _assign(roles, run, "lead")
+            # 配合X: X leads what the issuer supports — unless the sentence also has the issuer lead (会同…)
+            issuer_leads = bool(_PARTNER_BEFORE.search(text[start:head]) or re.search(r"会同|协同|联合", text[start:head]))
+            roles = _assign(roles, run, "partner" if issuer_leads else "lead")
         elif responsibility or _LEAD_AFTER.match(after):
             first_lead = "lead" not in roles  # A、B负责 / ［A、B按职责分工负责，C负责］: the first body leads
             roles[run[0]] = "lead" if first_lead else "partner"

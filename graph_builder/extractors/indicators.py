@@ -17,20 +17,22 @@ from policykg.graph_builder.records import Indicator, Sentence, Span
 
 RULE = "indicators.v1"
 
-_COUNTERS = "家|个|张|名|户|人次|人|对|件|台|单|项|场|所|处|条|例|床|辆|套|间|座|支|批|位|篇|部|次|起|宗|笔|元|%|％|平方米|立方米|公里|千米|公顷|亩|吨|千瓦|岗|种|类|栋|层"
+_COUNTERS = "个百分点|百分点|家|个|张|名|户|人次|人|对|件|台|单|项|场|所|处|条|例|床|辆|套|间|座|支|批|位|篇|部|次|起|宗|笔|元|%|％|平方米|立方米|公里|千米|公顷|亩|吨|千瓦|岗|种|类|栋|层"
 _NUMBER = re.compile(
     rf"(?<![\d.第])(?P<number>\d+(?:\.\d+)?)(?P<mult>万亿|万|亿|千)?(?P<approx>余|多)?(?P<unit>{_COUNTERS}|(?<=[万亿])(?=[\u4e00-\u9fff]{{1,5}}人[，,。；;、]))"
     r"(?![\d年月日届号门])"
 )  # the empty unit after 万/亿 is 50万老年人: a count of people written before the noun
 _MULTIPLIERS = {"万亿": Decimal(10) ** 12, "万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), None: Decimal(1)}
 _QUALIFIERS = (
+    "比上年增长 较上年增长 比上年提高 较上年提高 比上年下降 较上年下降 比上年减少 较上年减少 突破 控制在 建成 "
     "不小于 不大于 不足 低于 高于 最高 最低 最多 同比增长 同比下降 同比提高 同比减少 提高至 提高到 提升至 提升到 降低至 降低到 调整为 增加到 达到 超过 不低于 不少于 不高于 不超过 至少 累计 "
     "新增 新建 改建 扩建 新推广 培训 培养 共计 总计 增加 增长 减少 下降 降低 约 近 超 共 为"
 ).split()
-_LEADING_QUALIFIER = re.compile("(?:" + "|".join(sorted(set(_QUALIFIERS) - {"为"}, key=len, reverse=True)) + ")")
+# 为老服务, 最低生活保障标准: words that qualify a number only right before it
+_LEADING_QUALIFIER = re.compile("(?:" + "|".join(sorted(set(_QUALIFIERS) - {"为", "最低", "最高", "最多", "低于", "高于"}, key=len, reverse=True)) + ")")
 _QUALIFIER_BEFORE = re.compile("(?:" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s*$")
-_AFTER_QUALIFIER = re.compile(r"(?P<tail>以上|以下|左右)")
-_FROM = re.compile(r"从\s*$")
+_AFTER_QUALIFIER = re.compile(r"(?P<tail>以上|以下|左右|以内)")
+_FROM = re.compile(r"(?:从|由)\s*(?:每[\u4e00-\u9fff]{1,4})?\s*$")  # 从/由每人每月1420元调整为1470元
 _MEASURE_AFTER = re.compile(
     r"(?:以上|以下|左右)?(?P<measure>(?:[\u4e00-\u9fff“”\"+·]|及以上|及以下|及其){1,30}?)(?=[、，,。；;：:（(]|和|(?<!及)及(?!以上|以下|其)|与|或|$|\d)"
 )
@@ -46,7 +48,7 @@ _COVERAGE = re.compile(r"覆盖(?:了)?$")  # 覆盖90%以上的街镇 → 街�
 _OF_TAIL = re.compile(r"(?:以上|以下|左右)?的(?P<what>[\u4e00-\u9fff]{1,12}?)(?=[、，,。；;：:和及与或（(]|$)")
 _SCOPE = re.compile(r"^[(（]?(?:力争|预计|预期|确保|努力|争取|其中|全年|全市|本市|年内|截至\d+月底|共|累计|各类|全省|全区|全县|并|已|再|还|均|另|同时)+")
 _INNER_QUALIFIER = re.compile(r"^(?P<head>.{2,}?)(?P<word>新增|新建|累计)(?P<tail>[\u4e00-\u9fff]{1,4})$")  # 项目新增用户
-_TRAILING = re.compile(r"(?:(?:推广|提高|提升|增加|降低|下降|达)(?:至|到)|从|已|达|均|共|单笔|每笔)?(?:按?每[\u4e00-\u9fff]{1,4})?$")
+_TRAILING = re.compile(r"(?:(?:推广|提高|提升|增加|降低|下降|达)(?:至|到)|从|由|已|达|均|共|单笔|每笔)?(?:按?每[\u4e00-\u9fff]{1,4})?$")
 _PREPOSITION = re.compile(r"^(?:以|为|对|按|从|在)")  # 1所以…为主的县级敬老院: a modifier clause before the head
 _GRANT = re.compile(r"(?:的标准)?(?:再)?(?:给予|用于)?(?P<what>(?:一次性)?[\u4e00-\u9fff]{0,4}?(?:补助|补贴|奖励|资助|贴息|经费|资金))")
 _DONE = re.compile(r"现有|已有|已经|已建|截至|截止")
@@ -54,9 +56,11 @@ _RATE = re.compile(r"(?:率|比例|比重|占比|量|数|额|金额|规模|标�
 _BARE_RATE = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:率|比例|比重)$")  # 合格率: whose rate, the sentence said before
 _GENERIC = frozenset("资金 数据 事项 集体 个人 人员 对象 项目 金额 人数 户数 资金量".split())
 _VERB_IN_MEASURE = re.compile(
-    r"(?:发放|支出|募集|销售|办理|救助|帮助|完成|建成|布设|部署|录用|动员|发布|涉及|惠及|提供|开展|实现|超额完成|选树|纳入|优化升级|持续优化|备案|认定)"
+    r"(?:发放|支出|募集|销售|办理|救助|帮助|完成|布设|部署|录用|动员|发布|涉及|惠及|提供|开展|实现|超额完成|选树|纳入|优化升级|持续优化|备案|认定)"
 )
 _TARGET_YEAR = re.compile(r"(?:到|至|在)\s*(?P<year>20\d{2})\s*年")
+_PLAN_PERIOD = {"十四五": 2025, "十五五": 2030, "十三五": 2020}  # “十四五”期间 / 末: the period's last year
+_PERIOD_WORD = re.compile(r"[“\"]?(十[三四五]五)[”\"]?(?:期间|末|时期)")
 _CLASSIFIERS_BEFORE_NOUN = set("家个张名户对件台单项场所处条床辆套间座支批位篇部种类栋层")
 
 
@@ -71,6 +75,7 @@ def _measure_before(text: str, clause_start: int, qualifier_start: int) -> tuple
     """
     phrase = _TRAILING.sub("", text[clause_start:qualifier_start].strip())
     phrase = _SINCE.sub("", phrase)
+    phrase = re.sub(r"(?:比上年|较上年|同比|比去年|较去年)$", "", phrase)
     quoted = re.fullmatch(r"[“\"]([^“”\"]+)[”\"][\u4e00-\u9fff]{0,4}", phrase)  # “养老院+互联网医院”累计推广至
     if quoted:
         return quoted.group(1), ""
@@ -121,6 +126,9 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
     deadline = _TARGET_YEAR.search(text, start, end)
     sentence_kind = "target" if deadline and kind != "actual" else kind
     sentence_year = int(deadline["year"]) if deadline and kind != "actual" else year
+    period = _PERIOD_WORD.search(text, start, end)
+    if period and not deadline and kind != "actual":
+        sentence_year = _PLAN_PERIOD[period.group(1)]
     if sentence_kind == "target" and _DONE.search(text, start, end) and not deadline:
         sentence_kind = "actual"  # 现有62项便民服务: what exists is a result, even in a plan
     previous: tuple[int, str] | None = None  # (end, measure) of the last indicator, for 从X调整为Y
