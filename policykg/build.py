@@ -11,6 +11,7 @@ from pathlib import Path
 from policykg.graph_builder import pipeline, reader, resolve, triples
 from policykg.graph_builder.areas import AreaScheme
 from policykg.graph_builder.gazetteer import Gazetteer
+from policykg import search
 from policykg.store import KnowledgeStore
 
 
@@ -97,7 +98,7 @@ def build(
     graphs[triples.RESOLUTION_GRAPH.value] = triples.resolution_quads(
         resolve.matches(_titles_after(store, graphs, set(removed)), gazetteer.place_names)
     )
-    store.replace(graphs, remove=removed)
+    store.replace(graphs, remove=removed, beside=search.update_index)
     report.documents = sorted(extraction.source.path for extraction in extractions.values())
     report.quads = sum(len(quads) for quads in graphs.values())
     report.seconds = time.perf_counter() - started

@@ -182,6 +182,70 @@ def trace(title: str | None, agency: str | None, program: str | None, output_for
 
 
 @main.command()
+@click.argument("text")
+@click.option("-n", "--limit", default=20, show_default=True, help="How many hits to show.")
+@click.option("-f", "--format", "output_format", type=click.Choice(results.FORMATS), default="table", show_default=True)
+@store_option
+def search(text: str, limit: int, output_format: str, store_path: str) -> None:
+    """Find work items and titles that contain TEXT, with their document, section and entities.
+
+    \b
+    Example:
+        policykg search 老年人权益保障
+        policykg search 养老床位 --format json
+    """
+    from policykg.search import SearchError, search as find
+
+    try:
+        table = find(KnowledgeStore(store_path), _text(text), limit)
+    except (SearchError, *_DOMAIN_ERRORS) as error:
+        raise _fail(error) from None
+    columns = table.columns if output_format == "json" else [column for column in table.columns if column != "node"]
+    click.echo(results.render(results.Table(columns, table.rows), output_format))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--time-limit", default=10.0, show_default=True, type=float, help="Seconds a SPARQL query may run before it is stopped.")
+@click.option("--row-limit", default=10000, show_default=True, type=int, help="Most results one SPARQL query returns.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Processes that answer SPARQL queries.")
+@click.option("--get", "path", metavar="PATH", help="Print the response to one request (e.g. /sparql?query=…) and exit, opening no socket.")
+@click.option("--accept", default="*/*", show_default=True, help="The Accept header sent with --get.")
+@store_option
+def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int, path: str | None, accept: str, store_path: str) -> None:
+    """Serve the SPARQL endpoint at /sparql and the pages: /, /query, /search, /graph, /id/….
+
+    \b
+    Example:
+        policykg serve --store kg --port 8000
+        curl 'http://127.0.0.1:8000/sparql?query=ASK%20%7B%3Fs%20%3Fp%20%3Fo%7D'
+        policykg serve --get '/queries/regulations'
+        policykg serve --get /sparql?query=... --accept text/csv
+    """
+    from werkzeug.serving import run_simple
+    from werkzeug.test import Client
+
+    from policykg.server import App
+
+    try:
+        app = App(store_path, time_limit, row_limit, workers)
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    try:
+        if path:
+            response = Client(app).get(_text(path), headers={"Accept": accept})
+            sys.stdout.buffer.write(response.get_data())
+            if response.status_code >= 400:
+                raise click.ClickException(f"{path}: {response.status}")
+            return
+        click.echo(f"policykg serving {store_path} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    finally:
+        app.close()
+
+
+@main.command()
 @store_option
 def stats(store_path: str) -> None:
     """Count entities per class and links per relation.

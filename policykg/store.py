@@ -122,8 +122,17 @@ class KnowledgeStore:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
 
-    def replace(self, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = ()) -> None:
-        """Atomically replace named graphs with new quads and drop others; all or nothing."""
+    def generation(self) -> Path:
+        """Return the folder of the generation in use."""
+        self._check()
+        return (self.path / CURRENT).resolve()
+
+    def replace(self, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = (), beside=None) -> None:
+        """Atomically replace named graphs with new quads and drop others; all or nothing.
+
+        ``beside(fresh, previous)`` may write files that belong with the new generation (the
+        search index) before it is switched in; ``previous`` is the generation replaced, if any.
+        """
         if self.path.exists() and any(self.path.iterdir()) and not (self.path / MARKER).is_file():
             raise StoreError(f"{self.path}: the folder exists and is not a policykg store; choose another --store path")
         with self._lock():
@@ -132,14 +141,18 @@ class KnowledgeStore:
             fresh = self.path / f"gen-{uuid.uuid4().hex[:12]}"
             try:
                 current = self.path / CURRENT
-                if current.exists():
-                    ox.Store.read_only(str(current.resolve())).backup(str(fresh))
+                previous = current.resolve() if current.exists() else None
+                if previous is not None:
+                    ox.Store.read_only(str(previous)).backup(str(fresh))
                 store = ox.Store(str(fresh))
+                remove = list(remove)
                 for graph in [*remove, *graphs]:
                     store.remove_graph(ox.NamedNode(graph))
                 store.bulk_extend(quad for quads in graphs.values() for quad in quads)
                 store.flush()
                 del store
+                if beside is not None:
+                    beside(fresh, previous, graphs, remove)
                 self._switch(fresh)
             except BaseException:
                 shutil.rmtree(fresh, ignore_errors=True)

@@ -1,0 +1,122 @@
+"""Full-text search over work items and titles, kept in step with the store on every build.
+
+The index is an SQLite FTS5 table with the trigram tokenizer (Chinese needs no word breaks),
+stored inside each generation of the store: a build copies the previous index into its new
+generation, replaces the rows of the graphs it rewrites, and the atomic switch of the store
+switches the index with it. Text of fewer than three characters, which trigrams cannot
+match, is found by a substring scan of the same table.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from policykg.results import Table, run
+from policykg.store import KnowledgeStore
+
+INDEX = "search.sqlite"
+_PKG = "https://w3id.org/policykg/ontology#"
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+class SearchError(ValueError):
+    """A search that cannot be run; the message says why."""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(str(path))
+    connection.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(text, kind UNINDEXED, node UNINDEXED, graph UNINDEXED, "
+        "document UNINDEXED, section UNINDEXED, tokenize='trigram')"
+    )
+    return connection
+
+
+def _rows(graph: str, quads: Iterable[ox.Quad]) -> list[tuple]:
+    """Return the index rows of one graph: its work items with document and section, and its titles."""
+    types: dict[str, set[str]] = {}
+    values: dict[tuple[str, str], str] = {}
+    parent_of: dict[str, str] = {}
+    for quad in quads:
+        subject, predicate, obj = quad.subject.value, quad.predicate.value, quad.object
+        if predicate == _TYPE:
+            types.setdefault(subject, set()).add(obj.value)
+        elif predicate in (_PKG + "sourceText", _PKG + "title", _LABEL) and isinstance(obj, ox.Literal):
+            values.setdefault((subject, predicate), obj.value)
+        elif predicate == _PKG + "isPartOf":
+            values[(subject, "document")] = obj.value
+        elif predicate == _PKG + "hasPart":
+            parent_of[obj.value] = subject
+    rows = []
+    for node, kinds in types.items():
+        if _PKG + "WorkItem" in kinds and (node, _PKG + "sourceText") in values:
+            document = values.get((values.get((node, "document"), ""), _PKG + "title"), "")
+            parent = parent_of.get(node, "")
+            section = values.get((parent, _LABEL), "") if _PKG + "Section" in types.get(parent, ()) else ""
+            rows.append((values[(node, _PKG + "sourceText")], "work item", node, graph, document, section))
+        elif (_PKG + "PolicyDocument" in kinds or _PKG + "CreativeWork" in kinds) and (node, _PKG + "title") in values:
+            rows.append((values[(node, _PKG + "title")], "title", node, graph, "", ""))
+    return rows
+
+
+def update_index(fresh: Path, previous: Path | None, graphs: Mapping[str, Iterable[ox.Quad]], dropped: Iterable[str]) -> None:
+    """Write the index of a new store generation: the previous one with these graphs' rows replaced."""
+    target = fresh / INDEX
+    if previous is not None and (previous / INDEX).is_file():
+        shutil.copyfile(previous / INDEX, target)
+    with _connect(target) as connection:
+        for graph in [*dropped, *graphs]:
+            connection.execute("DELETE FROM entries WHERE graph = ?", (graph,))
+        for graph, quads in graphs.items():
+            connection.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)", _rows(graph, quads))
+    connection.close()
+
+
+def search(store: KnowledgeStore, text: str, limit: int = 50) -> Table:
+    """Return the work items and titles that contain ``text``, with the entities each names."""
+    text = text.strip()
+    if not text:
+        raise SearchError("give some text to search for")
+    path = store.generation() / INDEX
+    if not path.is_file():
+        raise SearchError(f"{store.path}: the store has no search index yet; build it again with `policykg build`")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if len(text) >= 3:
+            phrase = '"' + text.replace('"', '""') + '"'
+            found = connection.execute(
+                "SELECT text, kind, node, document, section FROM entries WHERE entries MATCH ? ORDER BY rank LIMIT ?", (phrase, limit)
+            ).fetchall()
+        else:
+            found = connection.execute(
+                "SELECT text, kind, node, document, section FROM entries WHERE instr(text, ?) > 0 LIMIT ?", (text, limit)
+            ).fetchall()
+    finally:
+        connection.close()
+    entities = _entities(store, [row[2] for row in found])
+    rows = [
+        {"sentence": sentence, "kind": kind, "document": document, "section": section, "entities": entities.get(node, ""), "node": node}
+        for sentence, kind, node, document, section in found
+    ]
+    return Table(["sentence", "kind", "document", "section", "entities", "node"], rows)
+
+
+def _entities(store: KnowledgeStore, nodes: list[str]) -> dict[str, str]:
+    if not nodes:
+        return {}
+    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
+    table = run(store, f"""PREFIX pkg: <https://w3id.org/policykg/ontology#>
+        SELECT ?node (GROUP_CONCAT(DISTINCT ?name; separator="、") AS ?names) WHERE {{
+          VALUES ?node {{ {values} }}
+          {{ ?node pkg:cites ?cited . ?cited pkg:title ?title BIND(CONCAT("《", ?title, "》") AS ?name) }}
+          UNION {{ ?node pkg:partnerAgency|pkg:mentionsAgency ?body . ?body pkg:canonicalName ?name }}
+          UNION {{ ?node pkg:leadAgency ?body FILTER NOT EXISTS {{ ?node pkg:implicitLeadAgency ?body }} ?body pkg:canonicalName ?name }}
+          UNION {{ ?node pkg:involvesProgram ?program . ?program pkg:name ?quoted BIND(CONCAT("“", ?quoted, "”") AS ?name) }}
+        }} GROUP BY ?node""")
+    return {row["node"]: row["names"] for row in table.rows}

@@ -1,0 +1,198 @@
+"""The web face of the store: a SPARQL 1.1 endpoint and pages an analyst can click through.
+
+- ``/sparql``: the SPARQL 1.1 Protocol (GET ?query=, POST application/sparql-query, POST
+  form), answers negotiated by Accept (q-values) or ?format=, read-only, CORS open;
+- ``/``: what the store holds; ``/query``: a SPARQL editor that works offline;
+  ``/queries/NAME``: a named query as a table; ``/search``: full-text search;
+- ``/id/…``: one page per entity at the path of its IRI, or its data as Turtle, N-Triples or
+  JSON-LD by content negotiation; ``/graph``: the network page.
+
+Every page is rendered on the server with autoescaping: document text is always text.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from policykg import queries, results
+from policykg.graph_builder.triples import ID_BASE
+from policykg.sparql import GRAPH_TYPES, QueryPool, choose
+from policykg.store import KnowledgeStore, StoreError
+
+HERE = Path(__file__).parent
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_PKG = "https://w3id.org/policykg/ontology#"
+_NAMES = (_RDFS_LABEL, _PKG + "title", _PKG + "canonicalName", _PKG + "name")
+_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+         "Access-Control-Allow-Headers": "Content-Type, Accept"}
+DEFAULT_QUERY = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?regulation (COUNT(?citation) AS ?citations)
+WHERE { ?citation pkg:citedDocument ?document . ?document rdfs:label ?regulation }
+GROUP BY ?regulation ORDER BY DESC(?citations) LIMIT 20
+"""
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
+
+
+def _link(iri: str) -> str | None:
+    return "/id/" + iri[len(ID_BASE) :] if iri.startswith(ID_BASE) else None
+
+
+class App:
+    """The WSGI application; ``App("kg")`` serves the store in ./kg."""
+
+    def __init__(self, store_path: str | Path, time_limit: float = 10.0, row_limit: int = 10000, workers: int = 2):
+        self.store = KnowledgeStore(store_path)
+        self.store.reader()  # fail now, with the store's own message, if there is nothing to serve
+        self.time_limit, self.row_limit, self.workers = time_limit, row_limit, workers
+        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+        self.urls = Map([
+            Rule("/", endpoint="home"), Rule("/query", endpoint="query"), Rule("/sparql", endpoint="sparql"),
+            Rule("/queries/<name>", endpoint="named"), Rule("/search", endpoint="search"), Rule("/graph", endpoint="graph"),
+            Rule("/id/<path:rest>", endpoint="entity"), Rule("/static/<name>", endpoint="static"),
+        ])
+
+    @cached_property
+    def pool(self) -> QueryPool:
+        return QueryPool(self.store.path, self.workers, self.time_limit, self.row_limit)
+
+    def close(self) -> None:
+        if "pool" in self.__dict__:
+            self.pool.close()
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            endpoint, values = self.urls.bind_to_environ(environ).match()
+            response = getattr(self, f"on_{endpoint}")(request, **values)
+        except HTTPException as error:
+            response = error.get_response()
+        except StoreError as error:
+            response = Response(f"{error}\n", 503, content_type="text/plain; charset=utf-8")
+        return response(environ, start_response)
+
+    def page(self, template: str, **context) -> Response:
+        html = self.templates.get_template(template).render(id_base=ID_BASE, **context)
+        return Response(html, content_type="text/html; charset=utf-8")
+
+    # -- the SPARQL protocol -----------------------------------------------------
+
+    def on_sparql(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response("", 204, headers=_CORS)
+        if request.method not in ("GET", "POST"):
+            return self._text(405, "use GET with ?query= or POST")
+        if "update" in request.args or "update" in request.form or request.mimetype == "application/sparql-update":
+            return self._text(403, "this endpoint is read-only: SPARQL Update is refused")
+        if request.method == "GET":
+            query = request.args.get("query")
+        elif request.mimetype == "application/sparql-query":
+            query = request.get_data(as_text=True)
+        elif request.mimetype == "application/x-www-form-urlencoded":
+            query = request.form.get("query")
+        else:
+            return self._text(415, f"unsupported content type {request.mimetype or '(none)'}: POST application/sparql-query or a form with query=")
+        if not query:
+            return self._text(400, "no query: give it as ?query=, as a form field query, or as a POST body of type application/sparql-query")
+        answer = self.pool.run(query, list(request.accept_mimetypes), request.args.get("format"))
+        headers = dict(_CORS)
+        if answer.truncated:
+            headers["X-Policykg-Truncated"] = f"only the first {self.row_limit} results are returned"
+        return Response(answer.body, answer.status, content_type=answer.content_type, headers=headers)
+
+    def _text(self, status: int, message: str) -> Response:
+        return Response(message + "\n", status, content_type="text/plain; charset=utf-8", headers=_CORS)
+
+    # -- pages ---------------------------------------------------------------------
+
+    def on_home(self, request: Request) -> Response:
+        from policykg.stats import statistics
+
+        documents = results.run(self.store, queries.load("documents")).rows
+        nodes = results.run(self.store, """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+            SELECT DISTINCT ?node ?title WHERE { GRAPH ?g { ?node pkg:title ?title . { ?node pkg:sourceHash ?h } UNION { ?s pkg:hasPart ?node ; pkg:sourceHash ?h } } }""").rows
+        link = {row["title"]: _link(row["node"]) for row in nodes}
+        for row in documents:
+            row["link"] = link.get(row["document"])
+        return self.page("home.html", title="policykg", documents=documents, classes=statistics(self.store)["classes"].rows, queries=queries.all_queries())
+
+    def on_query(self, request: Request) -> Response:
+        return self.page("query.html", title="SPARQL", queries=queries.all_queries(), default=DEFAULT_QUERY)
+
+    def on_named(self, request: Request, name: str) -> Response:
+        try:
+            named = queries.load(name)
+        except queries.QueryError:
+            raise NotFound(f"no named query {name}") from None
+        values = {key: request.args.get(key, "") for key, _ in named.parameters}
+        table, error = None, None
+        if all(values.values()):
+            try:
+                table = results.run(self.store, named, values)
+            except queries.QueryError as problem:
+                error = str(problem)
+        return self.page("table.html", title=named.title, description=named.description, parameters=named.parameters, values=values, table=table, error=error)
+
+    def on_search(self, request: Request) -> Response:
+        from policykg.search import SearchError, search
+
+        text = request.args.get("q", "")
+        table, error = None, None
+        if text:
+            try:
+                table = search(self.store, text)
+            except SearchError as problem:
+                error = str(problem)
+        return self.page("table.html", title="搜索 Search", description="Full-text search over work items and titles.",
+                         parameters=[("q", "text to find, e.g. 养老床位")], values={"q": text}, table=table, error=error)
+
+    def on_graph(self, request: Request) -> Response:
+        from policykg.viz.network import draw, overview
+
+        with tempfile.TemporaryDirectory() as folder:
+            output = Path(folder) / "graph.html"
+            draw(overview(self.store), output, "policykg — 政策知识图谱")
+            return Response(output.read_text(encoding="utf-8"), content_type="text/html; charset=utf-8")
+
+    def on_static(self, request: Request, name: str) -> Response:
+        path = HERE / "static" / name
+        if name not in {"style.css", "query.js"} or not path.is_file():
+            raise NotFound()
+        kind = "text/css" if name.endswith(".css") else "text/javascript"
+        return Response(path.read_bytes(), content_type=f"{kind}; charset=utf-8")
+
+    # -- entities ----------------------------------------------------------------
+
+    def on_entity(self, request: Request, rest: str) -> Response:
+        from policykg.pages import describe, paragraph
+
+        iri = ID_BASE + rest
+        node = ox.NamedNode(iri)
+        accept = list(request.accept_mimetypes)
+        wants_data = request.args.get("format") in GRAPH_TYPES or (accept and request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES.values()]) in GRAPH_TYPES.values())
+        store = self.store.reader()
+        triples = list(dict.fromkeys(quad.triple for quad in store.quads_for_pattern(node, None, None, None)))
+        if not triples and not next(iter(store.quads_for_pattern(None, None, node, None)), None):
+            raise NotFound(f"nothing in the store is called {iri}")
+        if wants_data:
+            chosen = choose(accept, request.args.get("format"), graph=True) or "turtle"
+            formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+            body = ox.serialize(triples, format=formats[chosen], prefixes={"pkg": _PKG, "id": ID_BASE})
+            return Response(body, content_type=GRAPH_TYPES[chosen], headers={"Vary": "Accept", **_CORS})
+        context = describe(store, node, triples)
+        context.update(paragraph(store, node, triples))
+        response = self.page("entity.html", title=context["label"], iri=iri, **context)
+        response.headers["Vary"] = "Accept"
+        return response

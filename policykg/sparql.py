@@ -1,0 +1,236 @@
+"""Run SPARQL for the endpoint: read-only, in worker processes, within a time and a row limit.
+
+Each worker process keeps the store open read-only and answers one query at a time. A query
+that outlives the time limit has its worker killed and replaced, so a runaway query can
+neither hang the server nor hold a core; the row limit is applied while results stream out.
+The answer is negotiated by the query's form: SELECT and ASK as SPARQL results (JSON, XML,
+CSV, TSV), CONSTRUCT and DESCRIBE as RDF (Turtle, N-Triples, JSON-LD).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import queue
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+
+RESULT_TYPES = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values",
+}
+GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json"}
+_RESULT_ACCEPT = {**{value: key for key, value in RESULT_TYPES.items()}, "application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+_GRAPH_ACCEPT = {**{value: key for key, value in GRAPH_TYPES.items()}, "application/x-turtle": "turtle", "text/plain": "ntriples", "application/json": "jsonld"}
+_GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool = False
+
+
+def _plain(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+
+def refusal(query: str) -> Answer | None:
+    """Return a 403 for what a read-only endpoint refuses (updates, SERVICE), else None."""
+    text = re.sub(r"#[^\n]*", "", query)
+    if _UPDATE.match(text):
+        return _plain(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …) is refused")
+    if _SERVICE.search(text):
+        return _plain(403, "this endpoint answers from its own store only: SERVICE (federated query) is refused")
+    return None
+
+
+def choose(accept: list[tuple[str, float]], format: str | None, graph: bool) -> str | None:
+    """Return the format key to answer in, from ?format= or the Accept header; None if nothing fits."""
+    names, mimes = (GRAPH_TYPES, _GRAPH_ACCEPT) if graph else (RESULT_TYPES, _RESULT_ACCEPT)
+    if format:
+        return format if format in names else None
+    best, weight = None, 0.0
+    for mime, quality in accept:
+        mime = mime.split(";")[0].strip().lower()
+        if quality <= weight:
+            continue
+        if mime in mimes:
+            best, weight = mimes[mime], quality
+        elif mime in ("*/*", "application/*", "text/*"):
+            best, weight = ("turtle" if graph else "json"), quality
+    return best if accept else ("turtle" if graph else "json")
+
+
+def _term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    data = {"type": "literal", "value": term.value}
+    if term.language:
+        data["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        data["datatype"] = term.datatype.value
+    return data
+
+
+def _term_xml(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f'<literal xml:lang="{escape(term.language)}">{escape(term.value)}</literal>'
+    return f'<literal datatype="{escape(term.datatype.value)}">{escape(term.value)}</literal>'
+
+
+def serialize_solutions(variables: list[str], rows: list[list], format: str) -> bytes:
+    """Write SELECT results in one of the SPARQL results formats."""
+    if format == "json":
+        bindings = [{name: _term_json(term) for name, term in zip(variables, row) if term is not None} for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+    if format == "xml":
+        out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+        out += [f'<variable name="{name}"/>' for name in variables] + ["</head>", "<results>"]
+        for row in rows:
+            out.append("<result>" + "".join(f'<binding name="{name}">{_term_xml(term)}</binding>' for name, term in zip(variables, row) if term is not None) + "</result>")
+        return "\n".join(out + ["</results>", "</sparql>"]).encode("utf-8")
+    buffer = io.StringIO()
+    if format == "csv":
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([["" if term is None else term.value for term in row] for row in rows])
+    else:  # TSV keeps RDF term syntax, as the specification asks
+        buffer.write("\t".join(f"?{name}" for name in variables) + "\n")
+        for row in rows:
+            buffer.write("\t".join("" if term is None else str(term) for term in row) + "\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _boolean(value: bool, format: str) -> bytes:
+    if format == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if format == "xml":
+        return f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>{str(value).lower()}</boolean></sparql>'.encode()
+    return f"_askResult\n{str(value).lower()}\n".encode()
+
+
+def answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format: str | None, row_limit: int) -> Answer:
+    """Run a query on an open store and serialise its results as negotiated."""
+    refused = refusal(query)
+    if refused:
+        return refused
+    try:
+        result = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        return _plain(400, f"invalid SPARQL: {' '.join(str(error).split())}")
+    graph = isinstance(result, ox.QueryTriples)
+    chosen = choose(accept, format, graph)
+    if chosen is None:
+        offered = ", ".join((GRAPH_TYPES if graph else RESULT_TYPES).values())
+        return _plain(406 if not format else 400, f"cannot answer in {format or 'any format the Accept header names'}; this query can be answered as {offered}")
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return Answer(200, RESULT_TYPES[chosen], _boolean(bool(result), chosen))
+        if graph:
+            triples = []
+            for triple in result:
+                if len(triples) == row_limit:
+                    return Answer(200, GRAPH_TYPES[chosen], ox.serialize(triples, format=_GRAPH_FORMATS[chosen]), truncated=True)
+                triples.append(triple)
+            return Answer(200, GRAPH_TYPES[chosen], ox.serialize(triples, format=_GRAPH_FORMATS[chosen]))
+        variables = [variable.value for variable in result.variables]
+        rows, truncated = [], False
+        for solution in result:
+            if len(rows) == row_limit:
+                truncated = True
+                break
+            rows.append([solution[name] for name in variables])
+        return Answer(200, RESULT_TYPES[chosen], serialize_solutions(variables, rows, chosen), truncated)
+    except (OSError, RuntimeError, ValueError) as error:
+        return _plain(500, f"the query failed while running: {' '.join(str(error).split())}")
+
+
+def _worker(path: str, requests, responses) -> None:
+    """Answer queries from ``requests`` one by one, reopening the store when a build swapped it."""
+    opened, store = None, None
+    while True:
+        job = requests.recv()
+        if job is None:
+            return
+        current = os.path.realpath(os.path.join(path, "current"))
+        if current != opened:
+            store, opened = ox.Store.read_only(current), current
+        responses.send(answer(store, *job))
+
+
+class QueryPool:
+    """A few worker processes that answer queries within a time limit."""
+
+    def __init__(self, store_path: str | Path, workers: int = 2, time_limit: float = 10.0, row_limit: int = 10000):
+        self.path = str(Path(store_path).resolve())
+        self.time_limit, self.row_limit = time_limit, row_limit
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: list = []
+        for _ in range(workers):
+            self._idle.put(self._start())
+
+    def _start(self):
+        parent_requests, child_requests = self._context.Pipe()
+        child_responses, parent_responses = self._context.Pipe()
+        process = self._context.Process(target=_worker, args=(self.path, child_requests, child_responses), daemon=True)
+        process.start()
+        worker = (process, parent_requests, parent_responses)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def run(self, query: str, accept: list[tuple[str, float]], format: str | None) -> Answer:
+        """Answer one query, or a 503 when it runs past the time limit (its worker is replaced)."""
+        worker = self._idle.get()
+        process, requests, responses = worker
+        timed_out = False
+        try:
+            requests.send((query, accept, format, self.row_limit))
+            if responses.poll(self.time_limit):
+                result = responses.recv()
+                self._idle.put(worker)
+                return result
+            timed_out = True
+        except (EOFError, OSError):
+            pass
+        process.kill()
+        process.join()
+        with self._lock:
+            self._all.remove(worker)
+        self._idle.put(self._start())
+        if timed_out:
+            return _plain(503, f"the query ran past the time limit of {self.time_limit:g} s and was stopped; narrow it or raise --time-limit")
+        return _plain(500, "the query worker stopped unexpectedly; the query was not answered (a new worker has started)")
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+        for process, requests, _ in workers:
+            try:
+                requests.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+            process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
