@@ -9,6 +9,12 @@ from policykg.graph_builder import pipeline, reader
 from policykg.graph_builder.gazetteer import Gazetteer
 from policykg.store import KnowledgeStore
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
 from support import BAOTOU, CHENGDU, DOCUMENTS, SEED
 
 
@@ -44,3 +50,58 @@ def corpus_store(tmp_path_factory) -> KnowledgeStore:
     store = KnowledgeStore(tmp_path_factory.mktemp("corpus") / "kg")
     build([DOCUMENTS], store)
     return store
+
+
+# -- a headless Chromium for page tests, and a real server for it to open -------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.skip("Debian's chromium is not installed: apt-get install chromium fonts-noto-cjk (.ci/run does this)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(seed_store):
+    """Start `policykg serve` on a free loopback port for the seed store; yield its base URL."""
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policykg", "serve", "--store", str(seed_store.path), "--port", str(port), "--workers", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start: " + process.stderr.read().decode())
+    yield base
+    process.terminate()
+    process.wait(timeout=10)

@@ -18,31 +18,7 @@ from policykg.viz.network import draw, overview
 from support import DOCUMENTS, ESCAPE_DOCUMENT
 
 SCREENSHOT = Path("/tmp/policykg-graph.png")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 AGENCY = "上海市民政局"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        pytest.skip("Debian's chromium is not installed: apt-get install chromium fonts-noto-cjk (.ci/run does this)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
@@ -154,38 +151,16 @@ def test_search_and_graph_pages(client):
     assert graph.status_code == 200 and b"vis.DataSet" in graph.data
 
 
-@pytest.fixture(scope="module")
-def server(seed_store):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policykg", "serve", "--store", str(seed_store.path), "--port", str(port), "--workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/sparql", params={"query": ASK}, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the server did not start: " + process.stderr.read().decode())
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def test_a_real_server_answers_sparqlwrapper(server):
+def test_a_real_server_answers_sparqlwrapper(live_server):
+    server = live_server
     endpoint = SPARQLWrapper(server + "/sparql")
     endpoint.setQuery(COUNT)
     endpoint.setReturnFormat(JSON)
     assert endpoint.query().convert()["results"]["bindings"][0]["n"]["value"] == "70"
 
 
-def test_a_real_server_answers_plain_http(server):
+def test_a_real_server_answers_plain_http(live_server):
+    server = live_server
     csv = httpx.post(server + "/sparql", content=COUNT.encode(), headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
     assert csv.status_code == 200 and csv.text.replace("\r\n", "\n") == "n\n70\n"
     bad = httpx.post(server + "/sparql", content=b"x", headers={"Content-Type": "text/plain"})
