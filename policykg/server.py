@@ -129,7 +129,8 @@ class App:
         return self.page("home.html", title="policykg", documents=documents, classes=statistics(self.store)["classes"].rows, queries=queries.all_queries())
 
     def on_query(self, request: Request) -> Response:
-        return self.page("query.html", title="SPARQL", queries=queries.all_queries(), default=DEFAULT_QUERY)
+        named = queries.all_queries()
+        return self.page("query.html", title="SPARQL", queries=named, examples={query.name: query.text for query in named}, default=DEFAULT_QUERY)
 
     def on_named(self, request: Request, name: str) -> Response:
         try:

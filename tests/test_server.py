@@ -114,7 +114,7 @@ def test_a_named_query_runs_from_its_page(client):
 
 def test_the_query_page_ships_its_script_and_examples(client):
     page = client.get("/query").get_data(as_text=True)
-    assert '<script src="/static/query.js">' in page and 'id="example-citations"' in page and "http" not in page.split("<textarea")[0].split("<head>")[1].replace("https://w3id.org", "")
+    assert '<script src="/static/query.js">' in page and '"citations": "# title: Citations' in page and "http" not in page.split("<textarea")[0].split("<head>")[1].replace("https://w3id.org", "")
     assert client.get("/static/query.js").status_code == 200 and client.get("/static/../server.py").status_code == 404
 
 

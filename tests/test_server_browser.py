@@ -36,10 +36,13 @@ def test_the_query_page_runs_a_query_and_shows_the_rows(page, live_server):
     assert page.errors == [] and _local_only(page.requests, live_server)
 
 
-def test_an_example_fills_the_editor(page, live_server):
+def test_an_example_fills_the_editor_and_runs(page, live_server):
     page.goto(live_server + "/query")
-    page.select_option("#examples", "regulations")
-    assert "SELECT (SAMPLE(?label) AS ?regulation)" in page.input_value("#query")
+    page.select_option("#examples", "targets-vs-results")
+    assert "PREFIX pkg: <https://w3id.org/policykg/ontology#>" in page.input_value("#query").splitlines()
+    page.click("#run")
+    page.wait_for_selector("#row-count")
+    assert "养老床位" in page.locator("#results td").all_inner_texts()
 
 
 def test_an_entity_page_highlights_its_sentence(page, live_server):

@@ -5,7 +5,7 @@
   const output = document.getElementById("results");
   const examples = document.getElementById("examples");
   examples.addEventListener("change", function () {
-    if (examples.value) { editor.value = document.getElementById("example-" + examples.value).textContent; }
+    if (examples.value) { editor.value = window.POLICYKG_EXAMPLES[examples.value]; }
   });
   function cell(term) {
     const td = document.createElement("td");
