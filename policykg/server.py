@@ -28,9 +28,7 @@ from policykg.sparql import GRAPH_TYPES, QueryPool, choose
 from policykg.store import KnowledgeStore, StoreError
 
 HERE = Path(__file__).parent
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _PKG = "https://w3id.org/policykg/ontology#"
-_NAMES = (_RDFS_LABEL, _PKG + "title", _PKG + "canonicalName", _PKG + "name")
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
          "Access-Control-Allow-Headers": "Content-Type, Accept"}
 DEFAULT_QUERY = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
@@ -40,10 +38,6 @@ SELECT ?regulation (COUNT(?citation) AS ?citations)
 WHERE { ?citation pkg:citedDocument ?document . ?document rdfs:label ?regulation }
 GROUP BY ?regulation ORDER BY DESC(?citations) LIMIT 20
 """
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
 
 
 def _link(iri: str) -> str | None:

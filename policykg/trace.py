@@ -63,13 +63,18 @@ def _values(nodes: list[str]) -> str:
     return "VALUES ?node { " + " ".join(str(ox.NamedNode(node)) for node in nodes) + " }"
 
 
+def _find(store: KnowledgeStore, candidates: str, text: str, what: str) -> tuple[dict[str, list[str]], list[str], str]:
+    """Run a query of (?node, ?name) candidates and pick the nodes ``text`` means; return names, nodes and VALUES."""
+    names: dict[str, list[str]] = {}
+    for row in run(store, _PREFIX + candidates).rows:
+        names.setdefault(row["name"], []).append(row["node"])
+    nodes = _pick(text, names, what)
+    return names, nodes, _values(nodes)
+
+
 def trace_regulation(store: KnowledgeStore, text: str) -> Report:
     """Return where a regulation is cited and how, what it cites, its likely duplicates and its lifecycle."""
-    names: dict[str, list[str]] = {}
-    for row in run(store, _PREFIX + "SELECT DISTINCT ?node ?title WHERE { { ?node a pkg:PolicyDocument } UNION { ?node a pkg:CreativeWork } ?node pkg:title ?title }").rows:
-        names.setdefault(row["title"], []).append(row["node"])
-    nodes = _pick(text, names, "document")
-    values = _values(nodes)
+    _, _, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { { ?node a pkg:PolicyDocument } UNION { ?node a pkg:CreativeWork } ?node pkg:title ?name }", text, "document")
     title = run(store, _PREFIX + f"SELECT ?title WHERE {{ {values} ?node rdfs:label ?title }} LIMIT 1").rows[0]["title"]
     report = Report(title, "regulation")
     report.tables["cited by"] = run(store, _PREFIX + f"""
@@ -103,11 +108,7 @@ def trace_regulation(store: KnowledgeStore, text: str) -> Report:
 
 def trace_agency(store: KnowledgeStore, text: str) -> Report:
     """Return the work items an agency leads, partners or is named in, and the documents it issues."""
-    names: dict[str, list[str]] = {}
-    for row in run(store, _PREFIX + "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Agency . { ?node pkg:canonicalName ?name } UNION { ?node pkg:shortName ?name } }").rows:
-        names.setdefault(row["name"], []).append(row["node"])
-    nodes = _pick(text, names, "agency")
-    values = _values(nodes)
+    _, _, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Agency . { ?node pkg:canonicalName ?name } UNION { ?node pkg:shortName ?name } }", text, "agency")
     name = run(store, _PREFIX + f"SELECT ?name WHERE {{ {values} ?node pkg:canonicalName ?name }} LIMIT 1").rows[0]["name"]
     report = Report(name, "agency")
     report.tables["work items"] = run(store, _PREFIX + f"""
@@ -129,11 +130,7 @@ def trace_agency(store: KnowledgeStore, text: str) -> Report:
 
 def trace_program(store: KnowledgeStore, text: str) -> Report:
     """Return the work items that involve a program."""
-    names: dict[str, list[str]] = {}
-    for row in run(store, _PREFIX + "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Program ; pkg:name ?name }").rows:
-        names.setdefault(row["name"], []).append(row["node"])
-    nodes = _pick(text, names, "program")
-    values = _values(nodes)
+    names, nodes, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Program ; pkg:name ?name }", text, "program")
     report = Report(next(name for name, found in names.items() if set(found) & set(nodes)), "program")
     report.tables["work items"] = run(store, _PREFIX + f"""
         SELECT ?document ?year ?section ?sentence WHERE {{

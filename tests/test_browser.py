@@ -6,7 +6,6 @@ is built from the three example documents; one page load is shared by the tests 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

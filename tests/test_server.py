@@ -58,7 +58,7 @@ def test_results_are_negotiated_by_accept_with_q_values(client, accept, mimetype
 
 @pytest.mark.parametrize(("format", "mimetype"), [("turtle", "text/turtle"), ("ntriples", "application/n-triples"), ("jsonld", "application/ld+json")])
 def test_construct_answers_as_rdf(client, format, mimetype):
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s a <https://w3id.org/policykg/ontology#Citation> ; ?p ?o }} LIMIT 3"
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/policykg/ontology#Citation> ; ?p ?o } LIMIT 3"
     response = client.get("/sparql", query_string={"query": query, "format": format})
     assert response.status_code == 200 and response.mimetype == mimetype and ID_BASE.encode() in response.data
 
