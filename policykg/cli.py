@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -183,7 +184,7 @@ def trace(title: str | None, agency: str | None, program: str | None, output_for
 
 @main.command()
 @click.argument("text")
-@click.option("-n", "--limit", default=20, show_default=True, help="How many hits to show.")
+@click.option("-n", "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many hits to show.")
 @click.option("-f", "--format", "output_format", type=click.Choice(results.FORMATS), default="table", show_default=True)
 @store_option
 def search(text: str, limit: int, output_format: str, store_path: str) -> None:
@@ -240,7 +241,16 @@ def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int,
                 raise click.ClickException(f"{path}: {response.status}")
             return
         click.echo(f"policykg serving {store_path} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
-        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+        def stop(signum, frame):  # SIGTERM stops the server as Ctrl-C does, so its workers are stopped too
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        app.pool  # start the query workers now, before the first request
+        try:
+            run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+        except KeyboardInterrupt:
+            pass
     finally:
         app.close()
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from policykg.queries import NamedQuery, QueryError
-from policykg.store import KnowledgeStore
+from policykg.store import KnowledgeStore, StoreError
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {_XSD + name for name in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
@@ -63,6 +63,10 @@ def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str
         result = store.query(text, {key: ox.Literal(item) for key, item in params.items()})
     except SyntaxError as error:
         raise QueryError(f"{name}: invalid SPARQL: {' '.join(str(error).split())}") from None
+    except StoreError:
+        raise  # the store's own message says what is wrong with it
+    except (RuntimeError, OSError, ValueError) as error:
+        raise QueryError(f"{name}: the query cannot be run: {' '.join(str(error).split())}") from None
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QueryTriples):

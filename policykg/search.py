@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -32,8 +33,8 @@ class SearchError(ValueError):
 def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(str(path))
     connection.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(text, kind UNINDEXED, node UNINDEXED, graph UNINDEXED, "
-        "document UNINDEXED, section UNINDEXED, tokenize='trigram')"
+        "CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(folded, text UNINDEXED, kind UNINDEXED, node UNINDEXED, "
+        "graph UNINDEXED, document UNINDEXED, section UNINDEXED, tokenize='trigram')"
     )
     return connection
 
@@ -65,6 +66,11 @@ def _rows(graph: str, quads: Iterable[ox.Quad]) -> list[tuple]:
     return rows
 
 
+def fold(text: str) -> str:
+    """Return the form text is indexed and searched in: full-width folded (，→,), lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
 def update_index(fresh: Path, previous: Path | None, graphs: Mapping[str, Iterable[ox.Quad]], dropped: Iterable[str]) -> None:
     """Write the index of a new store generation: the previous one with these graphs' rows replaced."""
     target = fresh / INDEX
@@ -74,13 +80,13 @@ def update_index(fresh: Path, previous: Path | None, graphs: Mapping[str, Iterab
         for graph in [*dropped, *graphs]:
             connection.execute("DELETE FROM entries WHERE graph = ?", (graph,))
         for graph, quads in graphs.items():
-            connection.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)", _rows(graph, quads))
+            connection.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", [(fold(row[0]), *row) for row in _rows(graph, quads)])
     connection.close()
 
 
 def search(store: KnowledgeStore, text: str, limit: int = 50) -> Table:
     """Return the work items and titles that contain ``text``, with the entities each names."""
-    text = text.strip()
+    text = fold(text.strip())
     if not text:
         raise SearchError("give some text to search for")
     path = store.generation() / INDEX
@@ -89,13 +95,13 @@ def search(store: KnowledgeStore, text: str, limit: int = 50) -> Table:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         if len(text) >= 3:
-            phrase = '"' + text.replace('"', '""') + '"'
+            phrase = '"' + text.replace('"', '""') + '"'  # one quoted phrase: FTS syntax in the text is just text
             found = connection.execute(
-                "SELECT text, kind, node, document, section FROM entries WHERE entries MATCH ? ORDER BY rank LIMIT ?", (phrase, limit)
+                "SELECT text, kind, node, document, section FROM entries WHERE entries MATCH ? ORDER BY rank LIMIT ?", (phrase, max(1, limit))
             ).fetchall()
         else:
             found = connection.execute(
-                "SELECT text, kind, node, document, section FROM entries WHERE instr(text, ?) > 0 LIMIT ?", (text, limit)
+                "SELECT text, kind, node, document, section FROM entries WHERE instr(folded, ?) > 0 LIMIT ?", (text, max(1, limit))
             ).fetchall()
     finally:
         connection.close()

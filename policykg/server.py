@@ -30,7 +30,7 @@ from policykg.store import KnowledgeStore, StoreError
 HERE = Path(__file__).parent
 _PKG = "https://w3id.org/policykg/ontology#"
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-         "Access-Control-Allow-Headers": "Content-Type, Accept"}
+         "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Expose-Headers": "X-Policykg-Truncated"}
 DEFAULT_QUERY = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -100,7 +100,9 @@ class App:
             return self._text(415, f"unsupported content type {request.mimetype or '(none)'}: POST application/sparql-query or a form with query=")
         if not query:
             return self._text(400, "no query: give it as ?query=, as a form field query, or as a POST body of type application/sparql-query")
-        answer = self.pool.run(query, list(request.accept_mimetypes), request.args.get("format"))
+        graphs = request.values
+        answer = self.pool.run(query, list(request.accept_mimetypes), request.args.get("format"),
+                               graphs.getlist("default-graph-uri"), graphs.getlist("named-graph-uri"))
         headers = dict(_CORS)
         if answer.truncated:
             headers["X-Policykg-Truncated"] = f"only the first {self.row_limit} results are returned"
@@ -127,10 +129,9 @@ class App:
         return self.page("query.html", title="SPARQL", queries=named, examples={query.name: query.text for query in named}, default=DEFAULT_QUERY)
 
     def on_named(self, request: Request, name: str) -> Response:
-        try:
-            named = queries.load(name)
-        except queries.QueryError:
-            raise NotFound(f"no named query {name}") from None
+        if name not in queries.names():  # only the packaged queries, never a file of the server's folder
+            raise NotFound(f"no named query {name}")
+        named = queries.load(name)
         values = {key: request.args.get(key, "") for key, _ in named.parameters}
         table, error = None, None
         if all(values.values()):
@@ -176,14 +177,15 @@ class App:
         iri = ID_BASE + rest
         node = ox.NamedNode(iri)
         accept = list(request.accept_mimetypes)
-        wants_data = request.args.get("format") in GRAPH_TYPES or (accept and request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES.values()]) in GRAPH_TYPES.values())
+        data_types = [*GRAPH_TYPES.values(), "application/json", "application/xml"]
+        wants_data = bool(request.args.get("format")) or (accept and request.accept_mimetypes.best_match(["text/html", *data_types]) in data_types)
         store = self.store.reader()
         triples = list(dict.fromkeys(quad.triple for quad in store.quads_for_pattern(node, None, None, None)))
         if not triples and not next(iter(store.quads_for_pattern(None, None, node, None)), None):
             raise NotFound(f"nothing in the store is called {iri}")
         if wants_data:
             chosen = choose(accept, request.args.get("format"), graph=True) or "turtle"
-            formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+            formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
             body = ox.serialize(triples, format=formats[chosen], prefixes={"pkg": _PKG, "id": ID_BASE})
             return Response(body, content_type=GRAPH_TYPES[chosen], headers={"Vary": "Accept", **_CORS})
         context = describe(store, node, triples)

@@ -17,6 +17,7 @@ import os
 import queue
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -25,14 +26,23 @@ import pyoxigraph as ox
 
 RESULT_TYPES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
+    "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
 }
-GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json"}
-_RESULT_ACCEPT = {**{value: key for key, value in RESULT_TYPES.items()}, "application/json": "json", "application/xml": "xml", "text/xml": "xml"}
-_GRAPH_ACCEPT = {**{value: key for key, value in GRAPH_TYPES.items()}, "application/x-turtle": "turtle", "text/plain": "ntriples", "application/json": "jsonld"}
-_GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-_UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}
+_RESULT_ACCEPT = {**{value.split(";")[0]: key for key, value in RESULT_TYPES.items()}, "application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+_GRAPH_ACCEPT = {**{value: key for key, value in GRAPH_TYPES.items()}, "application/x-turtle": "turtle", "text/plain": "ntriples", "application/json": "jsonld", "application/xml": "rdfxml", "text/xml": "rdfxml"}
+# ?format= as clients write it (SPARQLWrapper sends xml, json, json-ld …)
+_RESULT_ALIASES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "srj": "json", "srx": "xml", **_RESULT_ACCEPT}
+_GRAPH_ALIASES = {"turtle": "turtle", "ttl": "turtle", "n3": "turtle", "ntriples": "ntriples", "nt": "ntriples", "n-triples": "ntriples",
+                  "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld", "rdfxml": "rdfxml", "xml": "rdfxml", "rdf": "rdfxml", **_GRAPH_ACCEPT}
+_WILDCARDS = {"*/*": ("json", "turtle"), "text/*": ("csv", "turtle"), "application/*": ("json", "jsonld")}
+_GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+# strings, IRIs and comments say nothing about what a query does: drop them before looking at its keywords
+_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_DECLARATION = re.compile(r"\b(?:PREFIX\s+[\w.-]*:|BASE)\s*", re.IGNORECASE)
+_UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![?$\w])SERVICE\b", re.IGNORECASE)
+_FROM = re.compile(r"(?<![?$\w])FROM\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,9 +57,14 @@ def _plain(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
 
+def keywords(query: str) -> str:
+    """Return a query with its strings, IRIs, comments and prologue removed: what is left says what it does."""
+    return _DECLARATION.sub(" ", _OPAQUE.sub(" ", query))
+
+
 def refusal(query: str) -> Answer | None:
     """Return a 403 for what a read-only endpoint refuses (updates, SERVICE), else None."""
-    text = re.sub(r"#[^\n]*", "", query)
+    text = keywords(query)
     if _UPDATE.match(text):
         return _plain(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …) is refused")
     if _SERVICE.search(text):
@@ -59,9 +74,9 @@ def refusal(query: str) -> Answer | None:
 
 def choose(accept: list[tuple[str, float]], format: str | None, graph: bool) -> str | None:
     """Return the format key to answer in, from ?format= or the Accept header; None if nothing fits."""
-    names, mimes = (GRAPH_TYPES, _GRAPH_ACCEPT) if graph else (RESULT_TYPES, _RESULT_ACCEPT)
-    if format:
-        return format if format in names else None
+    mimes, aliases = (_GRAPH_ACCEPT, _GRAPH_ALIASES) if graph else (_RESULT_ACCEPT, _RESULT_ALIASES)
+    if format and format.lower() in aliases:
+        return aliases[format.lower()]
     best, weight = None, 0.0
     for mime, quality in accept:
         mime = mime.split(";")[0].strip().lower()
@@ -69,8 +84,8 @@ def choose(accept: list[tuple[str, float]], format: str | None, graph: bool) -> 
             continue
         if mime in mimes:
             best, weight = mimes[mime], quality
-        elif mime in ("*/*", "application/*", "text/*"):
-            best, weight = ("turtle" if graph else "json"), quality
+        elif mime in _WILDCARDS:
+            best, weight = _WILDCARDS[mime][1 if graph else 0], quality
     return best if accept else ("turtle" if graph else "json")
 
 
@@ -128,15 +143,27 @@ def _boolean(value: bool, format: str) -> bytes:
     return f"_askResult\n{str(value).lower()}\n".encode()
 
 
-def answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format: str | None, row_limit: int) -> Answer:
-    """Run a query on an open store and serialise its results as negotiated."""
+def answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format: str | None, row_limit: int,
+           default_graphs: list[str] = (), named_graphs: list[str] = ()) -> Answer:
+    """Run a query on an open store and serialise its results as negotiated.
+
+    The default graph is the union of all graphs, unless the query says FROM or the request
+    names default-graph-uri; named-graph-uri narrows what GRAPH may see.
+    """
     refused = refusal(query)
     if refused:
         return refused
+    options = {"named_graphs": [ox.NamedNode(graph) for graph in named_graphs]} if named_graphs else {}
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(graph) for graph in default_graphs]
+    elif not _FROM.search(keywords(query)):
+        options["use_default_graph_as_union"] = True
     try:
-        result = store.query(query, use_default_graph_as_union=True)
+        result = store.query(query, **options)
     except SyntaxError as error:
         return _plain(400, f"invalid SPARQL: {' '.join(str(error).split())}")
+    except (RuntimeError, OSError, ValueError) as error:
+        return _plain(400, f"the query cannot be run: {' '.join(str(error).split())}")
     graph = isinstance(result, ox.QueryTriples)
     chosen = choose(accept, format, graph)
     if chosen is None:
@@ -164,11 +191,26 @@ def answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format:
         return _plain(500, f"the query failed while running: {' '.join(str(error).split())}")
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the server process dies, however it dies."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker(path: str, requests, responses) -> None:
     """Answer queries from ``requests`` one by one, reopening the store when a build swapped it."""
+    _die_with_parent()
     opened, store = None, None
     while True:
-        job = requests.recv()
+        try:
+            job = requests.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return  # the server has gone
         if job is None:
             return
         current = os.path.realpath(os.path.join(path, "current"))
@@ -187,10 +229,16 @@ class QueryPool:
         self._idle: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._all: list = []
+        # Linux kills a worker when the *thread* that started it ends (PR_SET_PDEATHSIG), so every
+        # worker is started by this one thread, which lives as long as the pool
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-workers")
         for _ in range(workers):
             self._idle.put(self._start())
 
     def _start(self):
+        return self._starter.submit(self._spawn).result()
+
+    def _spawn(self):
         parent_requests, child_requests = self._context.Pipe()
         child_responses, parent_responses = self._context.Pipe()
         process = self._context.Process(target=_worker, args=(self.path, child_requests, child_responses), daemon=True)
@@ -200,13 +248,13 @@ class QueryPool:
             self._all.append(worker)
         return worker
 
-    def run(self, query: str, accept: list[tuple[str, float]], format: str | None) -> Answer:
+    def run(self, query: str, accept: list[tuple[str, float]], format: str | None, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> Answer:
         """Answer one query, or a 503 when it runs past the time limit (its worker is replaced)."""
         worker = self._idle.get()
         process, requests, responses = worker
         timed_out = False
         try:
-            requests.send((query, accept, format, self.row_limit))
+            requests.send((query, accept, format, self.row_limit, list(default_graphs), list(named_graphs)))
             if responses.poll(self.time_limit):
                 result = responses.recv()
                 self._idle.put(worker)
@@ -234,3 +282,4 @@ class QueryPool:
             process.join(timeout=2)
             if process.is_alive():
                 process.kill()
+        self._starter.shutdown(wait=False)

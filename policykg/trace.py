@@ -55,7 +55,8 @@ def _pick(text: str, names: dict[str, list[str]], what: str) -> list[str]:
             return sorted(set(normal[matches[0]]))
         if len(matches) > 1:
             listed = "; ".join(sorted(matches, key=len)[:12])
-            raise TraceError(f"{text!r} matches {len(matches)} {what}s: {listed} — give more of the name")
+            plural = {"agency": "agencies"}.get(what, what + "s")
+            raise TraceError(f"{text!r} matches {len(matches)} {plural}: {listed} — give more of the name")
     raise TraceError(f"no {what} matches {text!r}")
 
 
@@ -108,7 +109,10 @@ def trace_regulation(store: KnowledgeStore, text: str) -> Report:
 
 def trace_agency(store: KnowledgeStore, text: str) -> Report:
     """Return the work items an agency leads, partners or is named in, and the documents it issues."""
-    _, _, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Agency . { ?node pkg:canonicalName ?name } UNION { ?node pkg:shortName ?name } }", text, "agency")
+    _, nodes, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Agency . { ?node pkg:canonicalName ?name } UNION { ?node pkg:shortName ?name } }", text, "agency")
+    if len(nodes) > 1:  # 市民政局 is the short form of every city's bureau: ask which
+        names = sorted(row["name"] for row in run(store, _PREFIX + f"SELECT DISTINCT ?name WHERE {{ {values} ?node pkg:canonicalName ?name }}").rows)
+        raise TraceError(f"{text!r} is the short form of {len(names)} agencies: {'; '.join(names)} — give the full name")
     name = run(store, _PREFIX + f"SELECT ?name WHERE {{ {values} ?node pkg:canonicalName ?name }} LIMIT 1").rows[0]["name"]
     report = Report(name, "agency")
     report.tables["work items"] = run(store, _PREFIX + f"""

@@ -130,7 +130,7 @@ def test_targets_stand_beside_the_results_of_the_same_measure(seed_store):
     rows = {row["measure"]: row for row in run(seed_store, "targets-vs-results").rows}
     assert rows["养老床位"] == {
         "measure": "养老床位", "unit": "张", "target_year": 2025, "target": 3000, "actual_year": 2024, "actual": 4385,
-        "target_qualifier": "新增", "actual_qualifier": "新增",
+        "target_qualifier": "新增", "actual_qualifier": "新增", "jurisdiction": "上海市",
     }
     assert (rows["认知障碍照护床位"]["target"], rows["认知障碍照护床位"]["actual"], rows["认知障碍照护床位"]["actual_qualifier"]) == (3000, 3210, "改建")
 
@@ -188,3 +188,8 @@ def test_the_data_health_report_names_what_to_check(seed_store):
     duplicates = [row for row in rows if row["problem"] == "possibly the same document"]
     assert len(duplicates) == 3 and any("标准/规范" in row["detail"] for row in duplicates)
     assert not any(row["subject"] == "2025年上海民政工作要点" for row in rows)  # built, so not unresolved
+
+
+def test_documents_lists_documents_only(corpus_store):
+    rows = run(corpus_store, "documents").rows
+    assert len(rows) == 7 and "存在的问题" not in {row["document"] for row in rows}

@@ -166,3 +166,78 @@ def test_a_real_server_answers_plain_http(live_server):
     bad = httpx.post(server + "/sparql", content=b"x", headers={"Content-Type": "text/plain"})
     assert bad.status_code == 415
     assert httpx.get(server + "/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ('SELECT ?x WHERE { BIND("#" AS ?h) SERVICE <http://127.0.0.1:9/sparql> { ?x ?y ?z } }', 403),
+        ("select * where { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", 403),
+        ("PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }", 403),
+        ("prefix ex: <http://example.org/> # a comment\n delete where { ?s ?p ?o }", 403),
+        ('SELECT ?service WHERE { ?service ?p "customer service" } LIMIT 1', 200),
+        ("SELECT ?o WHERE { ?s ?p ?o FILTER(<http://example.org/unknown>(?o)) } LIMIT 1", 400),
+    ],
+)
+def test_read_only_checks_look_past_strings_iris_and_comments(client, query, status):
+    assert client.get("/sparql", query_string={"query": query}).status_code == status
+
+
+def test_from_and_default_graph_uri_narrow_the_default_graph(client, seed_store):
+    from policykg.graph_builder.triples import SHARED_GRAPHS
+
+    (graph,) = set(seed_store.graphs()) - SHARED_GRAPHS
+    count = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
+    union = int(client.get("/sparql", query_string={"query": count.format(**{"from": ""})}).json["results"]["bindings"][0]["n"]["value"])
+    one = int(client.get("/sparql", query_string={"query": count.format(**{"from": f"FROM <{graph}>"})}).json["results"]["bindings"][0]["n"]["value"])
+    by_parameter = client.get("/sparql", query_string={"query": count.format(**{"from": ""}), "default-graph-uri": graph})
+    assert 0 < one < union and int(by_parameter.json["results"]["bindings"][0]["n"]["value"]) == one
+
+
+@pytest.mark.parametrize(("format", "mimetype"), [("xml", "application/rdf+xml"), ("json", "application/ld+json"), ("json-ld", "application/ld+json"), ("n3", "text/turtle")])
+def test_format_names_that_clients_send_are_understood(client, format, mimetype):
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/policykg/ontology#Citation> ; ?p ?o } LIMIT 2"
+    assert client.get("/sparql", query_string={"query": query, "format": format}).mimetype == mimetype
+
+
+def test_a_text_wildcard_gets_csv_and_browsers_may_read_the_truncation_header(client):
+    response = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "text/*"})
+    assert response.mimetype == "text/csv" and "X-Policykg-Truncated" in response.headers["Access-Control-Expose-Headers"]
+
+
+def test_only_packaged_queries_run_from_their_page(client, tmp_path, monkeypatch):
+    (tmp_path / "evil.rq").write_text("SELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert client.get("/queries/evil.rq").status_code == 404
+
+
+def test_sparqlwrapper_construct_over_get(live_server):
+    endpoint = SPARQLWrapper(live_server + "/sparql")
+    endpoint.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/policykg/ontology#Citation> ; ?p ?o } LIMIT 2")
+    assert len(endpoint.query().convert()) > 0  # an rdflib graph, parsed from the RDF/XML SPARQLWrapper asks for
+
+
+def test_stopping_the_server_stops_its_workers(seed_store):
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "policykg", "serve", "--store", str(seed_store.path), "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": ASK}, timeout=2)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    children = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+    assert len(children) >= 2
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=10)
+    time.sleep(0.5)
+    alive = [pid for pid in children if subprocess.run(["ps", "-p", str(pid), "-o", "stat="], capture_output=True, text=True).stdout.strip() not in ("", "Z")]
+    assert alive == []

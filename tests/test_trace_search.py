@@ -100,3 +100,14 @@ def test_the_index_follows_each_build(tmp_path):
 def test_an_empty_search_is_refused(seed_store):
     with pytest.raises(SearchError, match="give some text"):
         search(seed_store, "  ")
+
+
+def test_a_short_form_shared_by_several_agencies_is_ambiguous(corpus_store):
+    with pytest.raises(TraceError, match="'市民政局' is the short form of 3 agencies: 上海市民政局; 包头市民政局; 成都市民政局 — give the full name"):
+        trace_agency(corpus_store, "市民政局")
+
+
+def test_search_folds_full_width_forms_and_case(seed_store):
+    ascii_comma = search(seed_store, "《上海市殡葬管理条例》修订,制修订").rows
+    full_width = search(seed_store, "《上海市殡葬管理条例》修订，制修订").rows
+    assert len(ascii_comma) == len(full_width) == 1

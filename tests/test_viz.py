@@ -135,3 +135,18 @@ def test_a_chinese_title_given_in_a_c_locale_is_written_as_chinese(seed_store, t
     )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert "<h1>上海 图谱</h1>" in output.read_text(encoding="utf-8")
+
+
+def test_a_graph_past_the_physics_limit_is_laid_out_in_python(tmp_path):
+    import networkx as nx
+
+    from policykg.viz.network import PHYSICS_LIMIT
+
+    graph = nx.MultiDiGraph()
+    for index in range(PHYSICS_LIMIT + 100):
+        graph.add_node(f"n{index}", label=f"节点{index}", group="document")
+        if index:
+            graph.add_edge(f"n{index}", f"n{index // 2}", relation="cites", weight=1, example="")
+    drawing = draw(graph, tmp_path / "big.html", "big")
+    nodes, _ = datasets((tmp_path / "big.html").read_text(encoding="utf-8"))
+    assert not drawing.physics and all("x" in node and "y" in node for node in nodes)
