@@ -15,7 +15,9 @@ from policykg.graph_builder.gazetteer import Gazetteer, GazetteerError
 from policykg.graph_builder.reader import ReadError
 from policykg.queries import QueryError, all_queries, load
 from policykg.store import DEFAULT_PATH, KnowledgeStore, StoreError
+from policykg.viz import VIEWS
 
+NETWORK_FORMATS = ("graphml", "gexf")
 EXPORT_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
     "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
@@ -32,6 +34,29 @@ store_option = click.option(
     "--store", "store_path", default=DEFAULT_PATH, show_default=True, envvar="POLICYKG_STORE",
     type=click.Path(file_okay=False), help="Folder of the knowledge graph (or set POLICYKG_STORE).",
 )
+
+
+VIEW_HELP = "overview: documents, cited documents, agencies, programs; citations: citing → cited, by relation; agencies: who works with whom; programs; indicators: documents and the measures they set or report; document: one document (--focus); ego: --depth steps around --focus."
+
+
+def _view_options(command):
+    for option in reversed([
+        click.option("--view", type=click.Choice(VIEWS), default="overview", show_default=True, help=VIEW_HELP),
+        click.option("--focus", metavar="TITLE-OR-NAME", help="The document (document view) or entity (ego view) to centre on."),
+        click.option("--depth", type=click.IntRange(min=1, max=5), default=1, show_default=True, help="Steps around --focus in the ego view."),
+        click.option("--area", metavar="领域", help="Only work items of this policy area (e.g. 养老服务)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _build_view(store_path: str, view: str, focus: str | None, depth: int, area: str | None):
+    from policykg.viz.views import ViewError, view as build_view
+
+    try:
+        return build_view(KnowledgeStore(store_path), view, _text(focus), depth, _text(area))
+    except (ViewError, *_DOMAIN_ERRORS) as error:
+        raise _fail(error) from None
 
 
 def _text(value: str | None) -> str | None:
@@ -279,17 +304,37 @@ def stats(store_path: str) -> None:
 
 
 @main.command()
-@click.option("-f", "--format", "output_format", type=click.Choice(sorted(EXPORT_FORMATS)), default="trig", show_default=True)
+@click.option("-f", "--format", "output_format", type=click.Choice(sorted(EXPORT_FORMATS) + list(NETWORK_FORMATS)), default="trig", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="File to write (default: standard output).")
+@_view_options
 @store_option
-def export(output_format: str, output: str, store_path: str) -> None:
+def export(output_format: str, output: str, view: str, focus: str | None, depth: int, area: str | None, store_path: str) -> None:
     """Write the whole graph as RDF: TriG and N-Quads keep one graph per document.
+
+    \b
+    GraphML and GEXF (for Gephi) write a view of the network instead, with labels, classes,
+    relations and weights as attributes.
 
     \b
     Example:
         policykg export --format turtle -o policykg.ttl
         policykg export --format nquads | gzip > policykg.nq.gz
+        policykg export --format gexf --view citations -o citations.gexf
     """
+    if output_format in NETWORK_FORMATS:
+        import networkx as nx
+
+        from policykg.viz.analyze import for_export
+
+        graph = for_export(_build_view(store_path, view, focus, depth, area))
+        write = nx.write_graphml if output_format == "graphml" else nx.write_gexf
+        if output == "-":
+            write(graph, sys.stdout.buffer)
+        else:
+            _writable(output)
+            write(graph, output)
+            click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True)
+        return
     if output != "-":
         _writable(output)
     store = KnowledgeStore(store_path)
@@ -310,20 +355,57 @@ def export(output_format: str, output: str, store_path: str) -> None:
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="graph.html", show_default=True)
 @click.option("--title", default="policykg — 政策知识图谱", show_default=True, help="Heading of the page.")
+@click.option("--size", type=click.Choice(["degree", "pagerank"]), default="degree", show_default=True, help="What a node's size shows.")
+@_view_options
 @store_option
-def viz(output: str, title: str, store_path: str) -> None:
-    """Draw documents, cited documents, agencies and programs as a network page that works offline.
+def viz(output: str, title: str, size: str, view: str, focus: str | None, depth: int, area: str | None, store_path: str) -> None:
+    """Draw a view of the graph as a network page that works offline.
+
+    Class and relation filters, a search box and tooltips with source sentences are on the
+    page; above 300 nodes the layout is computed here and physics is off, so it opens fast.
 
     \b
     Example:
         policykg viz -o graph.html && xdg-open graph.html
+        policykg viz --view citations --area 养老服务 -o citations.html
+        policykg viz --view ego --focus 上海市老年人权益保障条例 --depth 2 -o ego.html
     """
-    from policykg.viz.network import draw, overview
+    from policykg.viz.network import draw
 
     _writable(output)
-    store = KnowledgeStore(store_path)
-    try:
-        drawing = draw(overview(store), output, _text(title))
-    except _DOMAIN_ERRORS as error:
-        raise _fail(error) from None
+    drawing = draw(_build_view(store_path, view, focus, depth, area), output, _text(title), size)
     click.echo(f"wrote {output}: {drawing.nodes} nodes, {drawing.edges} edges")
+
+
+@main.command()
+@click.option("-n", "--top", default=15, show_default=True, type=click.IntRange(min=1))
+@click.option("-f", "--format", "output_format", type=click.Choice(results.FORMATS), default="table", show_default=True)
+@store_option
+def analyze(top: int, output_format: str, store_path: str) -> None:
+    """Network analytics: most-cited regulations, agencies by betweenness, communities, components.
+
+    \b
+    Example:
+        policykg analyze --top 10
+        policykg analyze --format json > analytics.json
+    """
+    from policykg.viz import analyze as analytics
+
+    citations = _build_view(store_path, "citations", None, 1, None)
+    agencies = _build_view(store_path, "agencies", None, 1, None)
+    overview = _build_view(store_path, "overview", None, 1, None)
+    tables = {
+        "most-cited regulations": analytics.most_cited(citations, top),
+        "agencies by betweenness": analytics.brokers(agencies, top),
+        "communities": analytics.communities(overview, top),
+        "connected components": analytics.components(overview),
+    }
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps({name: table.rows for name, table in tables.items()}, ensure_ascii=False, indent=2))
+        return
+    for name, table in tables.items():
+        click.echo(f"== {name}")
+        click.echo(results.render(table, output_format))
+        click.echo()

@@ -22,51 +22,25 @@ from policykg.store import KnowledgeStore
 
 TEMPLATES = Path(__file__).parent / "templates"
 PHYSICS_LIMIT = 300  # above this many nodes, lay out in Python and switch physics off
+SPRING_LIMIT = 1500  # above this, spring layout grows too slow: communities on spirals instead
 
 CLASSES = {
     "source": ("源文件 source document", "#1f6feb", "box"),
     "document": ("政策文件 document", "#2da44e", "dot"),
+    "work": ("作品 creative work", "#8c959f", "dot"),
     "agency": ("主管单位 agency", "#bf8700", "diamond"),
     "program": ("项目 program", "#8250df", "triangle"),
+    "measure": ("计量对象 measure", "#0969da", "square"),
+    "section": ("章节 section", "#57606a", "box"),
+    "item": ("工作事项 work item", "#d0d7de", "dot"),
+    "indicator": ("指标 indicator", "#0969da", "dot"),
 }
 RELATION_COLORS = {
     "issues": "#2da44e", "amends": "#cf222e", "drafts": "#0969da", "implements": "#bf8700",
     "basedOn": "#9a6700", "mentions": "#8c959f", "hasPart": "#57606a", "issuedBy": "#57606a",
     "lead": "#bf8700", "partner": "#d4a72c", "involves": "#8250df", "mentionsAgency": "#d0d7de",
+    "works with": "#d4a72c", "target": "#0969da", "actual": "#2da44e", "hasIndicator": "#0969da",
 }
-
-_PREFIX = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-_NODES = _PREFIX + """
-SELECT ?node ?label ?group WHERE {
-  { ?node pkg:sourceHash ?hash ; rdfs:label ?label . BIND("source" AS ?group) }
-  UNION { ?node a pkg:PolicyDocument ; rdfs:label ?label . FILTER NOT EXISTS { ?node pkg:sourceHash ?h } BIND("document" AS ?group) }
-  UNION { ?node a pkg:Agency ; rdfs:label ?label . BIND("agency" AS ?group) }
-  UNION { ?node a pkg:Program ; rdfs:label ?label . BIND("program" AS ?group) }
-}"""
-_EDGES = _PREFIX + """
-SELECT ?from ?to ?relation (COUNT(DISTINCT ?via) AS ?weight) (SAMPLE(?text) AS ?example) WHERE {
-  {
-    ?via pkg:qualifiedCitation ?citation .
-    ?citation pkg:citedDocument ?to ; pkg:relation ?relation .
-    OPTIONAL { ?via pkg:isPartOf ?part }
-    BIND(COALESCE(?part, ?via) AS ?from)
-    OPTIONAL { ?via pkg:sourceText ?text }
-  } UNION {
-    ?from pkg:hasPart ?to . ?to a pkg:PolicyDocument . BIND("hasPart" AS ?relation) BIND(?to AS ?via)
-  } UNION {
-    ?from pkg:issuedBy ?to . BIND("issuedBy" AS ?relation) BIND(?from AS ?via)
-  } UNION {
-    ?via pkg:leadAgency ?from ; pkg:isPartOf ?to ; pkg:sourceText ?text .
-    FILTER NOT EXISTS { ?via pkg:implicitLeadAgency ?from }
-    BIND("lead" AS ?relation)
-  } UNION {
-    ?via pkg:partnerAgency ?from ; pkg:isPartOf ?to ; pkg:sourceText ?text . BIND("partner" AS ?relation)
-  } UNION {
-    ?via pkg:involvesProgram ?to ; pkg:isPartOf ?from ; pkg:sourceText ?text . BIND("involves" AS ?relation)
-  } UNION {
-    ?via pkg:mentionsAgency ?to ; pkg:isPartOf ?from ; pkg:sourceText ?text . BIND("mentionsAgency" AS ?relation)
-  }
-} GROUP BY ?from ?to ?relation"""
 
 
 @dataclass(frozen=True)
@@ -77,14 +51,43 @@ class Drawing:
 
 
 def overview(store: KnowledgeStore) -> nx.MultiDiGraph:
-    """Return the overview network: documents, cited documents, agencies and programs."""
-    graph = nx.MultiDiGraph()
-    for row in run(store, _NODES).rows:
-        graph.add_node(row["node"], label=row["label"], group=row["group"])
-    for row in run(store, _EDGES).rows:
-        if row["from"] in graph and row["to"] in graph:
-            graph.add_edge(row["from"], row["to"], relation=row["relation"], weight=row["weight"], example=row["example"] or "")
-    return graph
+    """The overview model (kept here for callers of the first version)."""
+    from policykg.viz.views import overview as build
+
+    return build(store)
+
+
+def sizes(graph: nx.MultiDiGraph, measure: str = "degree") -> dict[str, float]:
+    """Return each node's size measure: its degree, its PageRank, or the workload an agency view records."""
+    if measure == "pagerank" and graph.number_of_edges():
+        ranks = nx.pagerank(nx.DiGraph(graph), weight=None)
+        top = max(ranks.values())
+        return {node: 50 * rank / top for node, rank in ranks.items()}
+    return {node: data.get("workload", graph.degree(node)) for node, data in graph.nodes(data=True)}
+
+
+def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Return positions for a graph too large for physics in the browser.
+
+    Up to SPRING_LIMIT nodes: networkx's spring layout with bounded iterations. Beyond: its
+    Louvain communities, each laid out on a spiral, the spirals on a larger spiral — linear in
+    the number of nodes, so 20,000 nodes take seconds, not hours.
+    """
+    simple = nx.Graph(graph)
+    scale = 1000 * math.sqrt(graph.number_of_nodes() / 100)
+    if graph.number_of_nodes() <= SPRING_LIMIT:
+        return {node: tuple(map(float, xy)) for node, xy in nx.spring_layout(simple, seed=7, iterations=30, scale=scale).items()}
+    communities = sorted(nx.community.louvain_communities(simple, seed=7), key=len, reverse=True)
+    positions, golden = {}, math.pi * (3 - math.sqrt(5))
+    centre_radius = 0.0
+    for number, members in enumerate(communities):
+        centre_radius = 60 * math.sqrt(number) * math.sqrt(len(members)) if number else 0.0
+        cx, cy = centre_radius * math.cos(number * golden), centre_radius * math.sin(number * golden)
+        ordered = sorted(members, key=lambda node: -simple.degree(node))
+        for index, node in enumerate(ordered):
+            radius = 12 * math.sqrt(index)
+            positions[node] = (cx + radius * math.cos(index * golden), cy + radius * math.sin(index * golden))
+    return positions
 
 
 def _tooltip(graph: nx.MultiDiGraph, node: str) -> str:
@@ -96,18 +99,18 @@ def _tooltip(graph: nx.MultiDiGraph, node: str) -> str:
     return "\n".join(lines)
 
 
-def draw(graph: nx.MultiDiGraph, output: str | Path, heading: str = "policykg") -> Drawing:
+def draw(graph: nx.MultiDiGraph, output: str | Path, heading: str = "policykg", size: str = "degree") -> Drawing:
     """Write the network page of ``graph`` to ``output`` (UTF-8, no external resources)."""
     physics = graph.number_of_nodes() <= PHYSICS_LIMIT
-    positions = {} if physics else nx.spring_layout(nx.Graph(graph), seed=7, iterations=30, scale=1000 * math.sqrt(graph.number_of_nodes() / 100))
-    degree = dict(graph.degree())
+    positions = {} if physics else layout(graph)
+    degree = sizes(graph, size)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     for node, data in graph.nodes(data=True):
         label, color, shape = CLASSES[data["group"]]
         item = {
             "id": node, "label": data["label"] if len(data["label"]) <= 24 else data["label"][:23] + "…", "fullLabel": data["label"],
             "title": _tooltip(graph, node), "group": data["group"], "kind": label, "color": color, "shape": shape,
-            "size": 8 + 3 * math.sqrt(degree.get(node, 0)), "font": {"size": 12},
+            "size": 8 + 3 * math.sqrt(degree.get(node, 0)), "font": {"size": 12}, "iri": node,
         }
         if node in positions:
             item["x"], item["y"] = (float(value) for value in positions[node])
@@ -117,6 +120,7 @@ def draw(graph: nx.MultiDiGraph, output: str | Path, heading: str = "policykg") 
             "from": source, "to": target, "label": data["relation"] if data["relation"] not in ("hasPart", "issuedBy", "mentionsAgency") else "",
             "title": f"{data['relation']} ×{data['weight']}", "width": 1 + math.log2(data["weight"]),
             "color": RELATION_COLORS.get(data["relation"], "#8c959f"), "arrows": "to", "font": {"size": 9, "align": "middle"},
+            "relation": data["relation"],
         })
     options = {
         "physics": {"enabled": physics, "solver": "forceAtlas2Based", "stabilization": {"enabled": physics, "iterations": 300, "fit": True}},
