@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STORE  ?= kg
 
-.PHONY: demo test eval install dev clean
+.PHONY: demo test eval bench install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,6 @@ clean:
 
 eval: install
 	$(BIN)/python bench/eval.py
+
+bench: dev
+	$(BIN)/python bench/viz.py

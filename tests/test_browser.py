@@ -181,3 +181,20 @@ def test_document_markup_is_shown_as_text(browser, tmp_path):
         assert [url for url in visit.requests if not url.startswith(("file:", "data:"))] == []
     finally:
         visit.close()
+
+
+def test_the_class_and_relation_filters_hide_and_show(browser, corpus):
+    _, page_file = corpus
+    page = browser.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_function("() => window.POLICYKG_DRAWN !== undefined")
+    everything = page.evaluate("() => [shownNodes.length, shownEdges.length]")
+    page.uncheck('#classes input[data-group="agency"]')
+    agencies = page.evaluate("() => nodes.get({filter: n => n.group === 'agency'}).length")
+    assert page.evaluate("() => shownNodes.length") == everything[0] - agencies > 0
+    page.uncheck('#relations input[data-relation="issues"]')
+    issued = page.evaluate("() => edges.get({filter: e => e.relation === 'issues'}).length")
+    assert page.evaluate("() => shownEdges.length") == everything[1] - issued
+    page.check('#classes input[data-group="agency"]')
+    assert page.evaluate("() => shownNodes.length") == everything[0]
+    page.close()

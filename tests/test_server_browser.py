@@ -57,3 +57,14 @@ def test_an_entity_page_highlights_its_sentence(page, live_server):
     assert page.inner_text("#source mark.citation") == "《上海市老年人权益保障条例》"
     assert page.inner_text("#source").startswith("修改《上海市老年人权益保障条例》。加强人口老龄化国情教育")  # shown in its paragraph
     assert page.errors == [] and _local_only(page.requests, live_server)
+
+
+def test_a_click_on_the_served_graph_opens_the_entity_page(page, live_server):
+    page.goto(live_server + "/graph")
+    page.wait_for_function("() => window.POLICYKG_DRAWN !== undefined")
+    iri = page.evaluate("() => nodes.get({filter: n => n.label === '上海市老年人权益保障条例'})[0].id")
+    with page.expect_navigation():
+        page.evaluate("(iri) => network.body.emitter.emit('click', {nodes: [iri], edges: [], event: {}, pointer: {}})", iri)
+    assert page.url == live_server + "/id/" + iri.split("/id/", 1)[1]
+    assert page.inner_text("h1") == "上海市老年人权益保障条例"
+    assert page.errors == [] and _local_only(page.requests, live_server)

@@ -150,3 +150,17 @@ def test_a_graph_past_the_physics_limit_is_laid_out_in_python(tmp_path):
     drawing = draw(graph, tmp_path / "big.html", "big")
     nodes, _ = datasets((tmp_path / "big.html").read_text(encoding="utf-8"))
     assert not drawing.physics and all("x" in node and "y" in node for node in nodes)
+
+
+def test_a_large_graph_is_laid_out_by_communities_in_linear_time(tmp_path):
+    import networkx as nx
+
+    from policykg.viz.network import SPRING_LIMIT, layout
+
+    graph = nx.MultiDiGraph()
+    for index in range(SPRING_LIMIT + 500):
+        graph.add_node(f"n{index}", label=f"节点{index}", group="document")
+        if index:
+            graph.add_edge(f"n{index}", f"n{index % 37}", relation="cites", weight=1, example="")
+    positions = layout(graph)
+    assert set(positions) == set(graph) and len(set(positions.values())) == graph.number_of_nodes()

@@ -22,7 +22,7 @@ from policykg.store import KnowledgeStore
 
 TEMPLATES = Path(__file__).parent / "templates"
 PHYSICS_LIMIT = 300  # above this many nodes, lay out in Python and switch physics off
-SPRING_LIMIT = 1500  # above this, spring layout grows too slow: communities on spirals instead
+SPRING_LIMIT = 499  # spring layout stays dense (numpy) below 500 nodes and grows with the square: above, communities on spirals
 
 CLASSES = {
     "source": ("源文件 source document", "#1f6feb", "box"),
