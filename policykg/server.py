@@ -55,7 +55,7 @@ class App:
         self.urls = Map([
             Rule("/", endpoint="home"), Rule("/query", endpoint="query"), Rule("/sparql", endpoint="sparql"),
             Rule("/queries/<name>", endpoint="named"), Rule("/search", endpoint="search"), Rule("/graph", endpoint="graph"),
-            Rule("/id/<path:rest>", endpoint="entity"), Rule("/static/<name>", endpoint="static"),
+            Rule("/id/<path:rest>", endpoint="entity"), Rule("/static/<name>", endpoint="static"), Rule("/favicon.ico", endpoint="favicon"),
         ])
 
     @cached_property
@@ -161,6 +161,9 @@ class App:
             output = Path(folder) / "graph.html"
             draw(overview(self.store), output, "policykg — 政策知识图谱")
             return Response(output.read_text(encoding="utf-8"), content_type="text/html; charset=utf-8")
+
+    def on_favicon(self, request: Request) -> Response:
+        return Response(status=204)  # no icon: a browser asking for one gets nothing rather than a 404
 
     def on_static(self, request: Request, name: str) -> Response:
         path = HERE / "static" / name
