@@ -137,30 +137,29 @@ def test_a_chinese_title_given_in_a_c_locale_is_written_as_chinese(seed_store, t
     assert "<h1>上海 图谱</h1>" in output.read_text(encoding="utf-8")
 
 
-def test_a_graph_past_the_physics_limit_is_laid_out_in_python(tmp_path):
+def _synthetic(size: int, target):
     import networkx as nx
 
-    from policykg.viz.network import PHYSICS_LIMIT
-
     graph = nx.MultiDiGraph()
-    for index in range(PHYSICS_LIMIT + 100):
+    for index in range(size):
         graph.add_node(f"n{index}", label=f"节点{index}", group="document")
         if index:
-            graph.add_edge(f"n{index}", f"n{index // 2}", relation="cites", weight=1, example="")
+            graph.add_edge(f"n{index}", f"n{target(index)}", relation="cites", weight=1, example="")
+    return graph
+
+
+def test_a_graph_past_the_physics_limit_is_laid_out_in_python(tmp_path):
+    from policykg.viz.network import PHYSICS_LIMIT
+
+    graph = _synthetic(PHYSICS_LIMIT + 100, lambda index: index // 2)
     drawing = draw(graph, tmp_path / "big.html", "big")
     nodes, _ = datasets((tmp_path / "big.html").read_text(encoding="utf-8"))
     assert not drawing.physics and all("x" in node and "y" in node for node in nodes)
 
 
 def test_a_large_graph_is_laid_out_by_communities_in_linear_time(tmp_path):
-    import networkx as nx
-
     from policykg.viz.network import SPRING_LIMIT, layout
 
-    graph = nx.MultiDiGraph()
-    for index in range(SPRING_LIMIT + 500):
-        graph.add_node(f"n{index}", label=f"节点{index}", group="document")
-        if index:
-            graph.add_edge(f"n{index}", f"n{index % 37}", relation="cites", weight=1, example="")
+    graph = _synthetic(SPRING_LIMIT + 500, lambda index: index % 37)
     positions = layout(graph)
     assert set(positions) == set(graph) and len(set(positions.values())) == graph.number_of_nodes()
