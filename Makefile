@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
 demo: install
-	$(BIN)/policykg build data --store $(STORE)
+	$(BIN)/policykg build data --store $(STORE) --infer
 	$(BIN)/policykg stats --store $(STORE)
 	@echo; echo "== Which regulations are cited most, and how? (policykg query regulations)"
 	@$(BIN)/policykg query regulations --store $(STORE) | head -12

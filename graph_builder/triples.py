@@ -25,7 +25,8 @@ GRAPH_BASE = "https://w3id.org/policykg/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
 RESOLUTION_GRAPH = ox.NamedNode(GRAPH_BASE + "resolution")
 AREAS_GRAPH = ox.NamedNode(GRAPH_BASE + "areas")
-SHARED_GRAPHS = frozenset(graph.value for graph in (ONTOLOGY_GRAPH, RESOLUTION_GRAPH, AREAS_GRAPH))  # not of one document
+INFERRED_GRAPH = ox.NamedNode(GRAPH_BASE + "inferred")  # what build --infer materialises
+SHARED_GRAPHS = frozenset(graph.value for graph in (ONTOLOGY_GRAPH, RESOLUTION_GRAPH, AREAS_GRAPH, INFERRED_GRAPH))  # not of one document
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

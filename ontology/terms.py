@@ -52,6 +52,7 @@ class PKG(DefinedNamespace):
     # object properties
     amends: URIRef  # 修订 — amends
     basedOn: URIRef  # 依据 — based on
+    citedBy: URIRef  # 被引用 — cited by
     citedDocument: URIRef  # 被引文件 — cited document
     cites: URIRef  # 引用 — cites
     citingUnit: URIRef  # 引用所在 — citing unit
@@ -60,16 +61,21 @@ class PKG(DefinedNamespace):
     hasPart: URIRef  # 包含 — has part
     implements: URIRef  # 落实 — implements
     implicitLeadAgency: URIRef  # 默认牵头单位 — implicit lead agency
+    indicatorOf: URIRef  # 所属事项 — indicator of
+    involvedIn: URIRef  # 涉及于 — involved in
     involvesProgram: URIRef  # 涉及项目 — involves program
     isPartOf: URIRef  # 隶属于 — is part of
+    issued: URIRef  # 发布文件 — issued
     issuedBy: URIRef  # 发布机构 — issued by
     issues: URIRef  # 出台 — issues
     leadAgency: URIRef  # 牵头单位 — lead agency
+    leads: URIRef  # 牵头负责 — leads
     matchedDocument: URIRef  # 匹配文件 — matched document
     mentions: URIRef  # 提及 — mentions
     mentionsAgency: URIRef  # 提及单位 — mentions agency
     ofMeasure: URIRef  # 计量对象 — of measure
     partnerAgency: URIRef  # 配合单位 — partner agency
+    partnersIn: URIRef  # 配合参与 — partners in
     policyArea: URIRef  # 所属领域 — policy area
     possibleSameAs: URIRef  # 可能相同 — possibly same as
     qualifiedCitation: URIRef  # 引用详情 — qualified citation

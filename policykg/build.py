@@ -62,6 +62,7 @@ def build(
     store: KnowledgeStore,
     gazetteer: Gazetteer | None = None,
     on_document: Callable[[str], None] | None = None,
+    infer: bool = False,
 ) -> BuildReport:
     """Build the documents at ``paths`` into ``store``; raise BuildError and change nothing if any fails."""
     started = time.perf_counter()
@@ -98,7 +99,9 @@ def build(
     graphs[triples.RESOLUTION_GRAPH.value] = triples.resolution_quads(
         resolve.matches(_titles_after(store, graphs, set(removed)), gazetteer.place_names)
     )
-    store.replace(graphs, remove=removed, beside=search.update_index)
+    from policykg.ontology.rules import rules
+
+    store.replace(graphs, remove=removed, beside=search.update_index, rules=rules() if infer else None, inferred=triples.INFERRED_GRAPH.value)
     report.documents = sorted(extraction.source.path for extraction in extractions.values())
     report.quads = sum(len(quads) for quads in graphs.values())
     report.seconds = time.perf_counter() - started

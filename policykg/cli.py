@@ -92,7 +92,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @store_option
 @click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False), help="Agency gazetteer TSV to use instead of the packaged one.")
-def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None) -> None:
+@click.option("--infer", is_flag=True, help="Also materialise what the ontology entails (eli:cites, org:subOrganizationOf, inverses …) into the inferred graph.")
+def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer: bool) -> None:
     """Read documents (files, folders, globs) and write their graph into the store.
 
     Each document gets its own named graph; building it again replaces that graph. If any
@@ -102,10 +103,11 @@ def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None) -> Non
     Example:
         policykg build data/documents --store kg
         policykg build 'reports/**/*.html' notice.txt
+        policykg build data/documents --infer
     """
     store = KnowledgeStore(store_path)
     try:
-        report = build_documents(paths, store, Gazetteer.load(gazetteer) if gazetteer else None)
+        report = build_documents(paths, store, Gazetteer.load(gazetteer) if gazetteer else None, infer=infer)
     except _DOMAIN_ERRORS as error:
         raise _fail(error) from None
     for skipped, kept in report.duplicates:

@@ -45,6 +45,23 @@ def bind_values(sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode]) 
     return f"{sparql[: match.end()]}\n  VALUES ({names}) {{ ({values}) }}{sparql[match.end():]}"
 
 
+def _infer(store: ox.Store, rules: list[str], graph: ox.NamedNode, passes: int = 10) -> int:
+    """Run CONSTRUCT rules over all graphs until nothing new follows; write what follows into ``graph``."""
+    added = 0
+    for _ in range(passes):
+        new = []
+        for rule in rules:
+            for triple in store.query(rule, use_default_graph_as_union=True):
+                if next(iter(store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)), None) is None:
+                    new.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+        new = list(dict.fromkeys(new))
+        if not new:
+            break
+        store.extend(new)
+        added += len(new)
+    return added
+
+
 class KnowledgeStore:
     """A policykg store directory: ``KnowledgeStore("kg").query("SELECT …")``."""
 
@@ -127,7 +144,8 @@ class KnowledgeStore:
         self._check()
         return (self.path / CURRENT).resolve()
 
-    def replace(self, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = (), beside=None) -> None:
+    def replace(self, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = (), beside=None,
+                rules: list[str] | None = None, inferred: str | None = None) -> None:
         """Atomically replace named graphs with new quads and drop others; all or nothing.
 
         ``beside(fresh, previous)`` may write files that belong with the new generation (the
@@ -149,6 +167,10 @@ class KnowledgeStore:
                 for graph in [*remove, *graphs]:
                     store.remove_graph(ox.NamedNode(graph))
                 store.bulk_extend(quad for quads in graphs.values() for quad in quads)
+                if inferred:
+                    store.remove_graph(ox.NamedNode(inferred))
+                    if rules:
+                        _infer(store, rules, ox.NamedNode(inferred))
                 store.flush()
                 del store
                 if beside is not None:

@@ -12,6 +12,7 @@ CHENGDU = DOCUMENTS / "chengdu-2022-elderly-care-measures.txt"
 CHENGDU_PAGE = ROOT / "data" / "pages" / "chengdu-2022-elderly-care-measures.html"
 BAOTOU = DOCUMENTS / "baotou-2022-digital-government-evaluation.txt"
 GOLDEN = ROOT / "tests" / "golden"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def golden(name: str) -> list[dict]:
