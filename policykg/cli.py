@@ -283,6 +283,33 @@ def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int,
 
 
 @main.command()
+@click.option("-f", "--format", "output_format", type=click.Choice(results.FORMATS), default="table", show_default=True)
+@store_option
+def validate(output_format: str, store_path: str) -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl) and list what fails.
+
+    Every work item needs a span inside its document's text and a section or document to stand
+    in; every indicator a value, unit, measure and kind; every citation a titled document; every
+    agency a canonical name. Exits 1 when anything fails.
+
+    \b
+    Example:
+        policykg validate --store kg
+    """
+    from policykg.validate import check, data_graph
+
+    try:
+        conforms, table = check(data_graph(KnowledgeStore(store_path)))
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    if conforms:
+        click.echo("conforms: every shape holds")
+        return
+    click.echo(results.render(results.Table(["focus", "path", "message"], table.rows), output_format))
+    raise click.ClickException(f"{len(table.rows)} violation(s) of the shapes")
+
+
+@main.command()
 @store_option
 def stats(store_path: str) -> None:
     """Count entities per class and links per relation.
