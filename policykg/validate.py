@@ -56,3 +56,14 @@ def check(graph: rdflib.Graph) -> tuple[bool, Table]:
                      "message": str(report.value(result, SH.resultMessage) or ""), "node": str(focus)})
     rows.sort(key=lambda row: (row["message"], row["focus"]))
     return conforms, Table(["focus", "path", "message", "node"], rows)
+
+
+def for_reasoner(graph: rdflib.Graph) -> rdflib.Graph:
+    """Return a copy an OWL 2 reasoner accepts: xsd:date is no OWL 2 datatype, so dates become plain strings."""
+    date = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#date")
+    out = rdflib.Graph()
+    for subject, predicate, obj in graph:
+        if isinstance(obj, rdflib.Literal) and obj.datatype == date:
+            obj = rdflib.Literal(str(obj))
+        out.add((subject, predicate, obj))
+    return out

@@ -88,3 +88,31 @@ def test_hermit_finds_a_body_that_is_also_a_work_item_inconsistent(tmp_path):
     world = _world_with(tmp_path, wrong)
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+
+
+def _reason_over(graph, tmp_path) -> None:
+    from policykg.validate import for_reasoner
+
+    path = tmp_path / "with-data.nt"
+    for_reasoner(graph).serialize(path, format="nt", encoding="utf-8")
+    world = owlready2.World()
+    world.get_ontology(path.as_uri()).load()
+    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+
+
+@needs_java
+def test_hermit_finds_the_seeds_graph_consistent_with_the_ontology(seed_store, tmp_path):
+    from policykg.validate import data_graph
+
+    _reason_over(data_graph(seed_store), tmp_path)  # raises if inconsistent
+
+
+@needs_java
+def test_hermit_finds_a_work_item_typed_as_an_agency_inconsistent(seed_store, tmp_path):
+    from policykg.validate import data_graph
+
+    graph = data_graph(seed_store)
+    item = next(graph.subjects(RDF.type, rdflib.URIRef(NAMESPACE + "WorkItem")))
+    graph.add((item, RDF.type, rdflib.URIRef(NAMESPACE + "Agency")))
+    with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
+        _reason_over(graph, tmp_path)
