@@ -28,6 +28,7 @@ AREAS_GRAPH = ox.NamedNode(GRAPH_BASE + "areas")
 INFERRED_GRAPH = ox.NamedNode(GRAPH_BASE + "inferred")  # what build --infer materialises
 SHARED_GRAPHS = frozenset(graph.value for graph in (ONTOLOGY_GRAPH, RESOLUTION_GRAPH, AREAS_GRAPH, INFERRED_GRAPH))  # not of one document
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
+_DCTERMS_TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -149,10 +150,16 @@ class _Writer:
         self.text(subject, PKG.extractedBy, rule)
 
 
+def kind_iri(cls) -> ox.NamedNode:
+    """Return the SKOS concept of a document kind (the class's local name: Scheme, Opinion …)."""
+    return ox.NamedNode(f"{ID_BASE}kind/{str(cls).rsplit('#', 1)[1]}")
+
+
 def _describe_document(out: _Writer, node: ox.NamedNode, title: str, kind: str) -> None:
     out.a(node, KIND_CLASSES.get(kind, PKG.PolicyDocument))
     if kind in KIND_CLASSES:
         out.a(node, PKG.PolicyDocument)
+        out.add(node, _DCTERMS_TYPE, kind_iri(KIND_CLASSES[kind]))
     out.text(node, PKG.title, title)
     out.text(node, _LABEL, title.strip(), "zh")
     out.text(node, PKG.kind, kind)
@@ -292,7 +299,36 @@ def area_quads(scheme) -> list[ox.Quad]:
             out.add(node, ox.NamedNode(_SKOS + "topConceptOf"), root)
         for keyword in area.keywords:
             out.text(node, ox.NamedNode(_SKOS + "hiddenLabel"), keyword, "zh")
+    _kind_scheme(out)
     return out.quads
+
+
+def _kind_scheme(out: _Writer) -> None:
+    """Write the document kinds as a SKOS scheme: the kind classes' labels, every title ending as an altLabel."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS as _RDFS
+
+    from policykg.ontology import ontology_turtle
+
+    ontology = Graph().parse(data=ontology_turtle(), format="turtle")
+    root = ox.NamedNode(f"{ID_BASE}kind-scheme")
+    out.add(root, _RDF_TYPE, ox.NamedNode(_SKOS + "ConceptScheme"))
+    out.text(root, ox.NamedNode(_SKOS + "prefLabel"), "文件类型", "zh")
+    out.text(root, ox.NamedNode(_SKOS + "prefLabel"), "Document kinds", "en")
+    endings: dict[str, list[str]] = {}
+    for word, cls in KIND_CLASSES.items():
+        endings.setdefault(str(cls), []).append(word)
+    for cls, words in sorted(endings.items()):
+        node = kind_iri(cls)
+        out.add(node, _RDF_TYPE, ox.NamedNode(_SKOS + "Concept"))
+        out.add(node, ox.NamedNode(_SKOS + "inScheme"), root)
+        out.add(node, ox.NamedNode(_SKOS + "topConceptOf"), root)
+        for label in ontology.objects(URIRef(cls), _RDFS.label):
+            if isinstance(label, Literal) and label.language in ("zh", "en"):
+                out.text(node, ox.NamedNode(_SKOS + "prefLabel"), str(label), label.language)
+        for word in sorted(words):
+            out.text(node, ox.NamedNode(_SKOS + "altLabel"), word, "zh")
+        out.add(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), ox.NamedNode(cls))
 
 
 def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> dict[tuple[int, int], ox.NamedNode]:

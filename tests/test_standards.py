@@ -53,3 +53,11 @@ def test_the_readme_queries_use_only_standard_terms_and_answer_on_the_seed(infer
     assert cited[0]["documents"] == 3 and len(cited) == 5
     assert {row["changed"] for row in changed} >= {"上海市老年人权益保障条例", "上海市公墓管理办法", "上海市殡葬管理条例"}
     assert {"document": "2025年上海民政工作要点", "passed_by": "上海市民政局", "part_of": "上海市人民政府"} in passed
+
+
+def test_document_kinds_are_a_skos_scheme_that_documents_point_to(seed_store):
+    rows = ask(seed_store, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?zh ?en (GROUP_CONCAT(DISTINCT ?ending; separator="|") AS ?endings) WHERE {
+          ?document dcterms:type ?kind . ?document <http://www.w3.org/2000/01/rdf-schema#label> "上海市老年人权益保障条例"@zh .
+          ?kind skos:inScheme ?scheme ; skos:prefLabel ?zh, ?en ; skos:altLabel ?ending . FILTER(LANG(?zh) = "zh" && LANG(?en) = "en") } GROUP BY ?zh ?en""")
+    assert rows == [{"zh": "条例", "en": "Regulation", "endings": "条例"}]
