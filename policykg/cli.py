@@ -310,6 +310,23 @@ def validate(output_format: str, store_path: str) -> None:
 
 
 @main.command()
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False), default="ontology-docs", show_default=True, help="Folder to write index.html and policykg.owl into.")
+@store_option
+def docs(folder: str, store_path: str) -> None:
+    """Write the ontology's reference as HTML, with examples from the store, and an RDF/XML copy for Protégé.
+
+    \b
+    Example:
+        policykg docs -o ontology-docs --store kg && xdg-open ontology-docs/index.html
+    """
+    from policykg.docs import write
+
+    store = KnowledgeStore(store_path)
+    written = write(folder, store if store.exists() else None)
+    click.echo("wrote " + ", ".join(str(path) for path in written))
+
+
+@main.command()
 @store_option
 def stats(store_path: str) -> None:
     """Count entities per class and links per relation.

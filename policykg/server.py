@@ -56,6 +56,7 @@ class App:
             Rule("/", endpoint="home"), Rule("/query", endpoint="query"), Rule("/sparql", endpoint="sparql"),
             Rule("/queries/<name>", endpoint="named"), Rule("/search", endpoint="search"), Rule("/graph", endpoint="graph"),
             Rule("/id/<path:rest>", endpoint="entity"), Rule("/static/<name>", endpoint="static"), Rule("/favicon.ico", endpoint="favicon"),
+            Rule("/ontology", endpoint="ontology"), Rule("/policykg.owl", endpoint="owl"),
         ])
 
     @cached_property
@@ -161,6 +162,19 @@ class App:
             output = Path(folder) / "graph.html"
             draw(overview(self.store), output, "policykg — 政策知识图谱")
             return Response(output.read_text(encoding="utf-8"), content_type="text/html; charset=utf-8")
+
+    def on_ontology(self, request: Request) -> Response:
+        from policykg.docs import render
+
+        return Response(render(self.store), content_type="text/html; charset=utf-8")
+
+    def on_owl(self, request: Request) -> Response:
+        from rdflib import Graph
+
+        from policykg.ontology import ontology_turtle
+
+        body = Graph().parse(data=ontology_turtle(), format="turtle").serialize(format="xml", encoding="utf-8")
+        return Response(body, content_type="application/rdf+xml")
 
     def on_favicon(self, request: Request) -> Response:
         return Response(status=204)  # no icon: a browser asking for one gets nothing rather than a 404

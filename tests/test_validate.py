@@ -37,3 +37,47 @@ def test_a_broken_graph_shows_each_violation():
 def test_validate_on_the_command_line(seed_store):
     result = CliRunner().invoke(main, ["validate", "--store", str(seed_store.path)])
     assert result.exit_code == 0 and result.output == "conforms: every shape holds\n"
+
+
+def test_the_reference_documents_every_term_with_an_example(seed_store, tmp_path):
+    import re
+
+    from rdflib import OWL, RDF
+
+    from policykg.docs import write
+    from policykg.ontology import NAMESPACE, ontology_turtle
+
+    page, owl = write(tmp_path, seed_store)
+    html = page.read_text(encoding="utf-8")
+    ontology = rdflib.Graph().parse(data=ontology_turtle(), format="turtle")
+    terms = {str(term)[len(NAMESPACE):] for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty) for term in ontology.subjects(RDF.type, kind) if str(term).startswith(NAMESPACE)}
+    assert set(re.findall(r'<h3 id="(\w+)">', html)) == terms
+    cites = html[html.index('id="cites"'):html.index("</dl>", html.index('id="cites"'))]
+    assert "引用" in cites and "eli:cites" in cites and "pkg:citedBy" in cites and "example" in cites
+    assert "http" not in re.sub(r"<code>[^<]*</code>|https://w3id\.org/policykg[^\s<\"]*", "", html.split("<body>")[0])  # nothing loaded from elsewhere
+    assert len(rdflib.Graph().parse(owl, format="xml")) == len(ontology)
+
+
+def test_the_rdf_xml_copy_opens_in_owlready2_as_protege_would(tmp_path):
+    import owlready2
+
+    from policykg.docs import write
+
+    _, owl = write(tmp_path)
+    world = owlready2.World()
+    onto = world.get_ontology(owl.as_uri()).load()
+    assert onto.search_one(iri="*#WorkItem") is not None and onto.search_one(iri="*#citedBy") is not None
+
+
+def test_the_server_serves_the_reference(seed_store):
+    from werkzeug.test import Client
+
+    from policykg.server import App
+
+    app = App(seed_store.path)
+    try:
+        client = Client(app)
+        assert "pkg:WorkItem" in client.get("/ontology").get_data(as_text=True)
+        assert client.get("/policykg.owl").mimetype == "application/rdf+xml"
+    finally:
+        app.close()
