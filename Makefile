@@ -46,3 +46,4 @@ eval: install
 
 bench: dev
 	$(BIN)/python bench/viz.py
+	$(BIN)/python bench/infer.py
