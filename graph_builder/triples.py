@@ -28,7 +28,8 @@ AREAS_GRAPH = ox.NamedNode(GRAPH_BASE + "areas")
 INFERRED_GRAPH = ox.NamedNode(GRAPH_BASE + "inferred")  # what build --infer materialises
 SHARED_GRAPHS = frozenset(graph.value for graph in (ONTOLOGY_GRAPH, RESOLUTION_GRAPH, AREAS_GRAPH, INFERRED_GRAPH))  # not of one document
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_DCTERMS_TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
+_DCTERMS = "http://purl.org/dc/terms/"
+_DCTERMS_TYPE = ox.NamedNode(_DCTERMS + "type")
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -161,6 +162,7 @@ def _describe_document(out: _Writer, node: ox.NamedNode, title: str, kind: str) 
         out.a(node, PKG.PolicyDocument)
         out.add(node, _DCTERMS_TYPE, kind_iri(KIND_CLASSES[kind]))
     out.text(node, PKG.title, title)
+    out.text(node, ox.NamedNode(_DCTERMS + "title"), title.strip(), "zh")  # for tools that read Dublin Core
     out.text(node, _LABEL, title.strip(), "zh")
     out.text(node, PKG.kind, kind)
     period = _PERIOD.search(title)
@@ -181,6 +183,8 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     # the source document: metadata, full text, provenance
     _describe_document(out, source, meta.title or extraction.parts[0].title, extraction.parts[0].kind)
     out.text(source, PKG.docNumber, meta.doc_number)
+    out.text(source, ox.NamedNode(_DCTERMS + "identifier"), meta.doc_number)
+    out.date(source, ox.NamedNode(_DCTERMS + "issued"), meta.date_issued)
     out.text(source, PKG.indexNumber, meta.index_number)
     out.text(source, PKG.publicity, meta.publicity)
     out.date(source, PKG.dateIssued, meta.date_issued)

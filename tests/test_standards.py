@@ -61,3 +61,11 @@ def test_document_kinds_are_a_skos_scheme_that_documents_point_to(seed_store):
           ?document dcterms:type ?kind . ?document <http://www.w3.org/2000/01/rdf-schema#label> "上海市老年人权益保障条例"@zh .
           ?kind skos:inScheme ?scheme ; skos:prefLabel ?zh, ?en ; skos:altLabel ?ending . FILTER(LANG(?zh) = "zh" && LANG(?en) = "en") } GROUP BY ?zh ?en""")
     assert rows == [{"zh": "条例", "en": "Regulation", "endings": "条例"}]
+
+
+def test_documents_speak_dublin_core_and_eli_dates(inferred):
+    rows = ask(inferred, """PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        SELECT ?title ?number ?issued ?published WHERE { ?d dcterms:identifier ?number ; dcterms:title ?title ; dcterms:issued ?issued ;
+        eli:date_document ?issued ; eli:date_publication ?published ; eli:id_local ?number }""")
+    assert rows == [{"title": "上海市民政局关于印发《2025年上海民政工作要点》和《上海民政2024年工作总结》的通知", "number": "沪民办发〔2025〕2号",
+                     "issued": "2025-01-22", "published": "2025-01-27"}]
