@@ -93,28 +93,66 @@ def main() -> None:
 @store_option
 @click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False), help="Agency gazetteer TSV to use instead of the packaged one.")
 @click.option("--infer", is_flag=True, help="Also materialise what the ontology entails (eli:cites, org:subOrganizationOf, inverses …) into the inferred graph.")
-def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes that extract in parallel (default: the number of cores).")
+@click.option("--prune", is_flag=True, help="Also drop the graphs of files that no longer exist.")
+def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer: bool, jobs: int | None, prune: bool) -> None:
     """Read documents (files, folders, globs) and write their graph into the store.
 
-    Each document gets its own named graph; building it again replaces that graph. If any
-    document cannot be read, nothing is written and every failure is listed.
+    Each document gets its own named graph; building it again replaces that graph, and a file
+    whose bytes did not change is skipped. If any document cannot be read, nothing is written
+    and every failure is listed. On a terminal a progress bar shows documents per second.
 
     \b
     Example:
         policykg build data/documents --store kg
         policykg build 'reports/**/*.html' notice.txt
         policykg build data/documents --infer
+        policykg build corpus/ --jobs 4 --prune
     """
+    import os
+
+    from tqdm import tqdm
+
+    from policykg.build import collect
+
     store = KnowledgeStore(store_path)
+    bar = tqdm(total=len(collect(paths)[0]), unit="doc", file=sys.stderr, leave=False) if sys.stderr.isatty() else None
     try:
-        report = build_documents(paths, store, Gazetteer.load(gazetteer) if gazetteer else None, infer=infer)
+        report = build_documents(paths, store, Gazetteer.load(gazetteer) if gazetteer else None, infer=infer,
+                                 on_document=(lambda _: bar.update()) if bar else None, jobs=jobs or os.cpu_count() or 1, prune=prune)
     except _DOMAIN_ERRORS as error:
         raise _fail(error) from None
+    finally:
+        if bar:
+            bar.close()
     for skipped, kept in report.duplicates:
         click.echo(f"skipped {skipped}: the same document as {kept}", err=True)
     if report.skipped:
-        click.echo(f"skipped {len(report.skipped)} file(s) that are not .txt or .html documents", err=True)
-    click.echo(f"built {len(report.documents)} document(s), {report.quads} quads, in {report.seconds:.2f} s into {store_path}")
+        kinds = sorted({Path(name).suffix or "(no suffix)" for name in report.skipped})
+        click.echo(f"skipped {len(report.skipped)} file(s) that are not .txt or .html documents ({', '.join(kinds)})", err=True)
+    unchanged = f", {len(report.unchanged)} unchanged" if report.unchanged else ""
+    removed = f", {len(report.removed)} graph(s) dropped" if report.removed else ""
+    click.echo(f"built {len(report.documents)} document(s){unchanged}{removed}, {report.quads} quads, in {report.seconds:.2f} s into {store_path}")
+
+
+@main.command("remove")
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+def remove_documents(paths: tuple[str, ...], store_path: str) -> None:
+    """Drop from the store the graphs built from these files, or from any file under these folders.
+
+    \b
+    Example:
+        policykg remove data/documents/old-notice.txt
+        policykg remove archive/2019/
+    """
+    from policykg.build import remove
+
+    try:
+        dropped = remove(paths, KnowledgeStore(store_path))
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    click.echo(f"removed {len(dropped)} document graph(s) from {store_path}")
 
 
 @main.command()
