@@ -47,3 +47,4 @@ eval: install
 bench: dev
 	$(BIN)/python bench/viz.py
 	$(BIN)/python bench/infer.py
+	$(BIN)/python bench/scale.py

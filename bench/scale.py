@@ -1,0 +1,212 @@
+"""Build a synthetic corpus at several sizes and measure it (`make bench`).
+
+For each size: documents, MB of text, quads, build seconds, documents/s, MB/s, peak RSS, store
+size on disk, the rebuild time of the unchanged corpus, and pyoxigraph's bulk load of the same
+quads alone (the floor the build is compared with). At 1,000 documents: each named query's median
+and p95 latency on the store, and on the same quads in an rdflib in-memory Dataset, with the
+ratio; and how much of what the generator planted the extraction finds.
+
+Run: .venv/bin/python bench/scale.py [--sizes 100,1000] [--full] [--jobs 2]
+(--full adds 10,000 documents). Prints tables and writes bench/out/scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import multiprocessing
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from policykg import queries
+from policykg.store import KnowledgeStore, bind_values
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import Truth, generate  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+QUERY_SIZE = 1000
+QUERY_RUNS, RDFLIB_RUNS, RDFLIB_LIMIT = 20, 1, 10
+PARAMS = {"trace": {"title": "中华人民共和国慈善法"}}
+
+# Run in a child so that peak RSS is the build's own (parent and extraction workers).
+BUILD = """
+import json, resource, sys, time
+from policykg.build import build
+from policykg.store import KnowledgeStore
+store = KnowledgeStore(sys.argv[1])
+started = time.perf_counter(); report = build([sys.argv[2]], store, jobs=int(sys.argv[3])); first = time.perf_counter() - started
+started = time.perf_counter(); again = build([sys.argv[2]], store, jobs=int(sys.argv[3])); rebuild = time.perf_counter() - started
+own, workers = (resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print(json.dumps({"quads": report.quads, "build_s": first, "rebuild_s": rebuild, "rebuilt": len(again.documents),
+                  "rss_mb": (own + workers * int(sys.argv[3])) / 1024}))
+"""
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 2**20
+
+
+def _bulk_load(nquads: bytes, folder: Path) -> float:
+    started = time.perf_counter()
+    store = ox.Store(str(folder))
+    store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+    store.flush()
+    seconds = time.perf_counter() - started
+    del store
+    return seconds
+
+
+def _timings(run, count: int, budget_ms: float = 5000) -> tuple[float, float]:
+    """Median and p95 over ``count`` runs, or fewer (at least 3) once ``budget_ms`` is spent."""
+    times = []
+    while len(times) < count and (len(times) < 3 or sum(times) < budget_ms):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def _rdflib_once(dataset, text: str, bindings: dict, answer) -> None:
+    try:
+        started = time.perf_counter()
+        list(dataset.query(text, initBindings=bindings))
+        answer.send((time.perf_counter() - started) * 1000)
+    except Exception as error:  # rdflib cannot run every query; report which
+        answer.send(f"rdflib fails: {type(error).__name__}")
+
+
+def _rdflib_time(dataset, text: str, bindings: dict) -> tuple[float | None, str | None]:
+    """Median of RDFLIB_RUNS runs, each in a forked child stopped after RDFLIB_LIMIT seconds."""
+    times = []
+    for _ in range(RDFLIB_RUNS):
+        receive, send = multiprocessing.Pipe(duplex=False)
+        child = multiprocessing.get_context("fork").Process(target=_rdflib_once, args=(dataset, text, bindings, send))
+        child.start()
+        if not receive.poll(RDFLIB_LIMIT):
+            child.kill()
+            child.join()
+            return None, f"rdflib > {RDFLIB_LIMIT} s"
+        outcome = receive.recv()
+        child.join()
+        if isinstance(outcome, str):
+            return None, outcome
+        times.append(outcome)
+    return statistics.median(times), None
+
+
+def _query_rows(store: KnowledgeStore, nquads: bytes) -> list[dict]:
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(data=nquads, format="nquads")
+    rows = []
+    for name in queries.names():
+        query = queries.load(name)
+        text = bind_values(query.text, {key: ox.Literal(value) for key, value in PARAMS.get(name, {}).items()})
+        answers = len(list(store.query(text)))
+        oxigraph = _timings(lambda: list(store.query(text)), QUERY_RUNS)
+        bindings = {key: rdflib.Literal(value) for key, value in PARAMS.get(name, {}).items()}
+        rdflib_ms, failure = _rdflib_time(dataset, query.text, bindings)
+        ratio = failure or f"{rdflib_ms / max(oxigraph[0], 1e-6):.0f}"
+        rows.append({"query": name, "rows": answers, "median_ms": oxigraph[0], "p95_ms": oxigraph[1],
+                     "rdflib_median_ms": rdflib_ms, "ratio": ratio})
+        print(f"  {name}: {oxigraph[0]:.1f} ms; rdflib {ratio}", file=sys.stderr)
+    return rows
+
+
+def _score(planted: Counter, found: Counter) -> dict:
+    hit = sum((planted & found).values())
+    return {"planted": sum(planted.values()), "found": sum(found.values()),
+            "precision": hit / max(sum(found.values()), 1), "recall": hit / max(sum(planted.values()), 1)}
+
+
+def _truth_rows(store: KnowledgeStore, truth: Truth) -> list[dict]:
+    """Compare what the store holds with what the generator planted, counted over the corpus."""
+    def select(name: str) -> list[dict]:
+        result = store.query(queries.load(name).text)
+        names = [variable.value for variable in result.variables]
+        return [{key: (term.value if term is not None else "") for key, term in zip(names, row)} for row in result]
+
+    attachment = re.compile(r"(工作要点|工作总结)$")  # the notice's own transmitted parts are not planted citations
+    citations = [row for row in select("citations") if row["work_item"] and not attachment.search(row["regulation"])]
+    relations = Counter((row["regulation"], row["relation"]) for row in citations)
+    programs = Counter({row["program"]: 1 for row in select("programs")})
+    indicators = Counter((row["kind"], row["measure"], row["value"], row["unit"]) for row in select("indicators"))
+    return [{"what": "citations (title)", **_score(truth.citations, Counter(row["regulation"] for row in citations))},
+            {"what": "citations (title, relation)", **_score(truth.relations, relations)},
+            {"what": "programs (distinct)", **_score(Counter(dict.fromkeys(truth.programs, 1)), programs)},
+            {"what": "indicators (kind, measure, value, unit)", **_score(truth.indicators, indicators)}]
+
+
+def _table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
+    cells = [[format(row[key], spec) if spec and row[key] is not None else str(row[key] if row[key] is not None else "–")
+              for _, key, spec in columns] for row in rows]
+    widths = [max(len(title), *(len(line[index]) for line in cells)) for index, (title, _, _) in enumerate(columns)]
+    lines = ["  ".join(title.rjust(width) for (title, _, _), width in zip(columns, widths))]
+    lines += ["  ".join(cell.rjust(width) for cell, width in zip(line, widths)) for line in cells]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--full", action="store_true", help="also 10,000 documents")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--query-at", type=int, default=QUERY_SIZE, help="size at which queries and ground truth are measured")
+    options = parser.parse_args()
+    sizes = [int(size) for size in options.sizes.split(",")] + ([10000] if options.full else [])
+    OUT.mkdir(exist_ok=True)
+    builds, query_rows, truth_rows = [], [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        for size in sizes:
+            documents, store_path = scratch / f"corpus-{size}", scratch / f"kg-{size}"
+            truth = generate(documents, size)
+            print(f"{size} documents: building", file=sys.stderr)
+            child = subprocess.run([sys.executable, "-c", BUILD, str(store_path), str(documents), str(options.jobs)],
+                                   check=True, capture_output=True, text=True)
+            measured = json.loads(child.stdout.strip().splitlines()[-1])
+            store = KnowledgeStore(store_path)
+            buffer = io.BytesIO()
+            store.dump(buffer, ox.RdfFormat.N_QUADS)
+            nquads = buffer.getvalue()
+            bulk = _bulk_load(nquads, scratch / f"bulk-{size}")
+            mb = truth.bytes / 2**20
+            builds.append({"documents": size, "mb": mb, "quads": measured["quads"], "build_s": measured["build_s"],
+                           "docs_per_s": size / measured["build_s"], "mb_per_s": mb / measured["build_s"],
+                           "rss_mb": measured["rss_mb"], "store_mb": _size_mb(store.generation()),
+                           "rebuild_s": measured["rebuild_s"], "bulk_s": bulk,
+                           "build_vs_bulk": bulk / measured["build_s"]})
+            if size == options.query_at:
+                query_rows = _query_rows(store, nquads)
+                truth_rows = _truth_rows(store, truth)
+            shutil.rmtree(documents)
+    print(f"Build (--jobs {options.jobs}); build_vs_bulk = bulk-load time / build time (target ≥ 0.5)")
+    print(_table(builds, [("docs", "documents", ""), ("MB", "mb", ".1f"), ("quads", "quads", ","), ("build s", "build_s", ".1f"),
+                          ("docs/s", "docs_per_s", ".0f"), ("MB/s", "mb_per_s", ".2f"), ("peak RSS MB", "rss_mb", ".0f"),
+                          ("store MB", "store_mb", ".0f"), ("rebuild s", "rebuild_s", ".2f"), ("bulk load s", "bulk_s", ".2f"),
+                          ("build_vs_bulk", "build_vs_bulk", ".2f")]))
+    if query_rows:
+        print(f"\nNamed queries at {options.query_at} documents (ms; oxigraph {QUERY_RUNS} runs, rdflib {RDFLIB_RUNS})")
+        print(_table(query_rows, [("query", "query", ""), ("rows", "rows", ","), ("median", "median_ms", ".1f"), ("p95", "p95_ms", ".1f"),
+                                  ("rdflib median", "rdflib_median_ms", ".0f"), ("ratio", "ratio", "")]))
+        print(f"\nPlanted vs extracted at {options.query_at} documents")
+        print(_table(truth_rows, [("what", "what", ""), ("planted", "planted", ","), ("found", "found", ","),
+                                  ("precision", "precision", ".3f"), ("recall", "recall", ".3f")]))
+    (OUT / "scale.json").write_text(json.dumps({"jobs": options.jobs, "builds": builds, "queries": query_rows, "truth": truth_rows},
+                                               ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
