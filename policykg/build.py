@@ -77,9 +77,11 @@ def _extract_one(path: Path, gazetteer: Gazetteer) -> tuple[str, str, str, bytes
 _WORKER_GAZETTEER: list[Gazetteer] = []
 
 
+def _start_worker(gazetteer: Gazetteer) -> None:
+    _WORKER_GAZETTEER.append(gazetteer)  # the caller's gazetteer (--gazetteer), not the packaged one
+
+
 def _extract_in_worker(path: Path):
-    if not _WORKER_GAZETTEER:
-        _WORKER_GAZETTEER.append(Gazetteer.load())
     return _extract_one(path, _WORKER_GAZETTEER[0])
 
 
@@ -116,7 +118,8 @@ def build(
         else:
             todo.append(path)
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_start_worker, initargs=(gazetteer,)) as pool:
             outcomes = list(pool.map(_extract_in_worker, todo, chunksize=max(1, len(todo) // (jobs * 8))))
     else:
         outcomes = [_extract_one(path, gazetteer) for path in todo]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from policykg.build import BuildError, build
 from policykg.graph_builder import triples
+from policykg.graph_builder.gazetteer import Gazetteer
 from policykg.store import KnowledgeStore, StoreError
 
 from support import BAOTOU, CHENGDU, CHENGDU_PAGE, SEED
@@ -192,3 +194,16 @@ def test_a_rebuild_keeps_the_text_of_a_document_also_given_as_a_page(tmp_path):
     before = snapshot(store)
     again = build([CHENGDU, CHENGDU_PAGE], store)
     assert again.documents == [] and again.duplicates == [(str(CHENGDU_PAGE), str(CHENGDU))] and snapshot(store) == before
+
+
+def test_parallel_extraction_uses_the_given_gazetteer(tmp_path):
+    rows = (Path(__file__).resolve().parent.parent / "data/agencies.tsv").read_text(encoding="utf-8").splitlines()
+    custom = tmp_path / "agencies.tsv"
+    custom.write_text("\n".join(row for row in rows if not row.startswith("上海市科学技术委员会\t")) + "\n", encoding="utf-8")
+    gazetteer = Gazetteer.load(custom)
+    packaged, serial, parallel = (KnowledgeStore(tmp_path / name) for name in ("packaged", "serial", "parallel"))
+    build([SEED, CHENGDU], packaged)
+    build([SEED, CHENGDU], serial, gazetteer=gazetteer)
+    build([CHENGDU, SEED], parallel, gazetteer=gazetteer, jobs=2)
+    assert snapshot(serial) != snapshot(packaged)  # the seed names 市科委: the custom gazetteer changes the graph
+    assert snapshot(parallel) == snapshot(serial)
