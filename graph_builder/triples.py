@@ -7,6 +7,7 @@ document's quads go into a named graph of their own.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -117,8 +118,13 @@ def agency_iri(canonical: str) -> ox.NamedNode:
     return mint("agency", canonical)
 
 
+@functools.lru_cache(maxsize=4096)
+def _named(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
 def _term(iri) -> ox.NamedNode:
-    return iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(str(iri))
+    return iri if isinstance(iri, ox.NamedNode) else _named(str(iri))
 
 
 class _Writer:
@@ -446,10 +452,11 @@ def _decimal(value: float) -> str:
 
 def document_titles(quads: list[ox.Quad]) -> dict[str, set[str]]:
     """Return the titles of the policy documents described by a list of quads."""
-    documents = {q.subject.value for q in quads if q.predicate == _RDF_TYPE and q.object.value == str(PKG.PolicyDocument)}
+    document, title = _named(str(PKG.PolicyDocument)), _named(str(PKG.title))
+    documents = {quad.subject for quad in quads if quad.object == document and quad.predicate == _RDF_TYPE}
     titles: dict[str, set[str]] = {}
     for quad in quads:
-        if quad.predicate.value == str(PKG.title) and quad.subject.value in documents:
+        if quad.predicate == title and quad.subject in documents:
             titles.setdefault(quad.subject.value, set()).add(quad.object.value)
     return titles
 

@@ -7,7 +7,7 @@ import hashlib
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,25 +64,55 @@ def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[str], list[st
     return unique, skipped, missing
 
 
-def _extract_one(path: Path, gazetteer: Gazetteer) -> tuple[str, str, str, bytes] | str:
-    """Read and extract one file; return (graph, path, format, N-Quads) or the error message."""
+@dataclass
+class Extracted:
+    """One file's graph, written as N-Quads to ``quads`` (a file in the build's scratch folder),
+    with what the writer needs besides: quad count, document titles and search index rows."""
+
+    graph: str
+    source: str
+    kind: str
+    quads: Path
+    count: int
+    titles: dict[str, set[str]]
+    rows: list[tuple]
+
+
+def _extract_one(path: Path, gazetteer: Gazetteer, scratch: Path) -> Extracted | str:
+    """Read and extract one file into an N-Quads file in ``scratch``; return what was written, or the error message."""
     try:
         extraction = pipeline.extract(reader.read(path), gazetteer)
     except (reader.ReadError, pipeline.ExtractionError) as error:
         return str(error)
     quads = triples.quads(extraction)
-    return triples.graph_iri(extraction).value, extraction.source.path, extraction.source.format, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    graph = triples.graph_iri(extraction).value
+    target = scratch / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]}.nq"
+    with open(target, "wb") as output:
+        ox.serialize(quads, output, ox.RdfFormat.N_QUADS)
+    return Extracted(graph, extraction.source.path, extraction.source.format, target, len(quads),
+                     triples.document_titles(quads), search.index_rows(graph, quads))
 
 
-_WORKER_GAZETTEER: list[Gazetteer] = []
+_WORKER: list[tuple[Gazetteer, Path]] = []
 
 
-def _start_worker(gazetteer: Gazetteer) -> None:
-    _WORKER_GAZETTEER.append(gazetteer)  # the caller's gazetteer (--gazetteer), not the packaged one
+def _start_worker(gazetteer: Gazetteer, scratch: Path) -> None:
+    _WORKER.append((gazetteer, scratch))  # the caller's gazetteer (--gazetteer), not the packaged one
 
 
 def _extract_in_worker(path: Path):
-    return _extract_one(path, _WORKER_GAZETTEER[0])
+    return _extract_one(path, *_WORKER[0])
+
+
+def _extract_all(todo: list[Path], gazetteer: Gazetteer, scratch: Path, jobs: int) -> Iterator[Extracted | str]:
+    """Yield the outcome of each file in order; ``jobs`` > 1 extracts in that many processes."""
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_start_worker, initargs=(gazetteer, scratch)) as pool:
+            yield from pool.map(_extract_in_worker, todo, chunksize=max(1, min(16, len(todo) // (jobs * 8))))
+    else:
+        for path in todo:
+            yield _extract_one(path, gazetteer, scratch)
 
 
 def build(
@@ -117,55 +147,68 @@ def build(
                 on_document(str(path))
         else:
             todo.append(path)
-    if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_start_worker, initargs=(gazetteer,)) as pool:
-            outcomes = list(pool.map(_extract_in_worker, todo, chunksize=max(1, len(todo) // (jobs * 8))))
-    else:
-        outcomes = [_extract_one(path, gazetteer) for path in todo]
+    pruned = sorted({graph for file, (graph, _) in built.items() if not Path(file).exists()}) if prune else []
+    if not todo and not failures and not pruned and not (infer and triples.INFERRED_GRAPH.value not in _graphs(store)):
+        report.seconds = time.perf_counter() - started  # nothing changed: the store stays as it is
+        return report
+    with store.scratch() as scratch, store.transaction() as generation:
+        chosen = _load(generation, _extract_all(todo, gazetteer, scratch, jobs), report, built, failures, on_document)
+        removed = sorted(set(_earlier_graphs(store, [Path(extracted.source) for extracted in chosen.values()], set(chosen))) | set(pruned))
+        generation.drop(removed)
+        titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
+        shared = {triples.ONTOLOGY_GRAPH.value: triples.ontology_quads(), triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load()),
+                  triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(titles, gazetteer.place_names))}
+        generation.drop(shared)
+        generation.add(quad for quads in shared.values() for quad in quads)
+        if infer:
+            from policykg.ontology.rules import rules
+
+            generation.infer(rules(), triples.INFERRED_GRAPH.value)
+        rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
+        search.update_index(generation.folder, generation.previous, rows, removed)
+    report.documents = sorted(extracted.source for extracted in chosen.values())
+    report.removed = removed
+    report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+BATCH_QUADS = 250_000  # quads bulk-loaded at once: bounds the loader's memory, and loading overlaps extraction
+
+
+def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, built: dict[str, tuple[str, str]],
+          failures: list[str], on_document) -> dict[str, Extracted]:
+    """Load each file's graph into the new generation as extraction yields it, in batches;
+    return the graph chosen for each document. Raise BuildError, after all files, if any failed."""
     kind_of = lambda path: "html" if Path(path).suffix.lower() in reader.HTML_SUFFIXES else "text"  # noqa: E731
     kept = {built[str(Path(path).resolve())][0]: (path, kind_of(path)) for path in report.unchanged}
-    chosen: dict[str, tuple[str, str, bytes]] = {}
+    chosen: dict[str, Extracted] = {}
+    batch: list[Extracted] = []
     for outcome in outcomes:
         if isinstance(outcome, str):
             failures.append(outcome)
             continue
-        graph, source, kind, data = outcome
         if on_document:
-            on_document(source)
-        if graph in kept and not _prefer_path((source, kind), kept[graph]):  # an unchanged copy of it stays
+            on_document(outcome.source)
+        graph, source, earlier = outcome.graph, outcome.source, chosen.get(outcome.graph)
+        if graph in kept and not _prefer_path((source, outcome.kind), kept[graph]):  # an unchanged copy of it stays
             report.duplicates.append((source, kept[graph][0]))
-            continue
-        earlier = chosen.get(graph)
-        if earlier is None:
-            chosen[graph] = (source, kind, data)
-        elif _prefer_path((source, kind), earlier[:2]):  # the same document twice (a page and its text): keep the text
-            report.duplicates.append((earlier[0], source))
-            chosen[graph] = (source, kind, data)
+        elif earlier is not None and not _prefer_path((source, outcome.kind), (earlier.source, earlier.kind)):
+            report.duplicates.append((source, earlier.source))
         else:
-            report.duplicates.append((source, earlier[0]))
+            if earlier is not None:  # the same document twice (a page and its text): keep the text
+                report.duplicates.append((earlier.source, source))
+                batch = [extracted for extracted in batch if extracted is not earlier]
+            chosen[graph] = outcome
+            generation.drop([graph])  # its previous version, from the last build or from this one
+            batch.append(outcome)
+            if sum(extracted.count for extracted in batch) >= BATCH_QUADS:
+                generation.load([extracted.quads for extracted in batch])
+                batch = []
     if failures:
         raise BuildError("; ".join(failures))
-    graphs = {graph: list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) for graph, (_, _, data) in chosen.items()}
-    removed = _earlier_graphs(store, [Path(source) for source, _, _ in chosen.values()], set(graphs))
-    if prune:
-        removed = sorted(set(removed) | {graph for file, (graph, _) in built.items() if not Path(file).exists()})
-    report.documents = sorted(source for source, _, _ in chosen.values())
-    if not graphs and not removed and not (infer and triples.INFERRED_GRAPH.value not in _graphs(store)):
-        report.seconds = time.perf_counter() - started  # nothing changed: the store stays as it is
-        return report
-    graphs[triples.ONTOLOGY_GRAPH.value] = triples.ontology_quads()
-    graphs[triples.AREAS_GRAPH.value] = triples.area_quads(AreaScheme.load())
-    graphs[triples.RESOLUTION_GRAPH.value] = triples.resolution_quads(
-        resolve.matches(_titles_after(store, graphs, set(removed)), gazetteer.place_names)
-    )
-    from policykg.ontology.rules import rules
-
-    store.replace(graphs, remove=removed, beside=search.update_index, rules=rules() if infer else None, inferred=triples.INFERRED_GRAPH.value)
-    report.removed = removed
-    report.quads = sum(len(quads) for quads in graphs.values())
-    report.seconds = time.perf_counter() - started
-    return report
+    generation.load([extracted.quads for extracted in batch])
+    return chosen
 
 
 def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
@@ -177,7 +220,8 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
         raise BuildError(f"nothing in {store.path} was built from {', '.join(map(str, paths))}")
     gazetteer = Gazetteer.load()
     shared = {triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(_titles_after(store, {}, set(graphs)), gazetteer.place_names))}
-    store.replace(shared, remove=graphs, beside=search.update_index)
+    rows = {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
+    store.replace(shared, remove=graphs, beside=lambda fresh, previous: search.update_index(fresh, previous, rows, graphs))
     return graphs
 
 
@@ -185,16 +229,17 @@ _TITLES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
 SELECT ?graph ?document ?title WHERE { GRAPH ?graph { ?document a pkg:PolicyDocument ; pkg:title ?title } }"""
 
 
-def _titles_after(store: KnowledgeStore, graphs: dict[str, list], removed: set[str]) -> dict[str, set[str]]:
-    """Return every document title the store will hold once this build is written."""
+def _titles_after(store: KnowledgeStore, graphs: dict[str, dict[str, set[str]]], removed: set[str]) -> dict[str, set[str]]:
+    """Return every document title the store will hold once this build is written; ``graphs``
+    maps each graph being written to the titles of its documents."""
     titles: dict[str, set[str]] = {}
     if store.exists():
         for row in store.query(_TITLES):
             if row["graph"].value not in graphs and row["graph"].value not in removed:
                 titles.setdefault(row["document"].value, set()).add(row["title"].value)
-    for quads in graphs.values():
-        for document, written in triples.document_titles(quads).items():
-            titles.setdefault(document, set()).update(written)
+    for written in graphs.values():
+        for document, forms in written.items():
+            titles.setdefault(document, set()).update(forms)
     return titles
 
 

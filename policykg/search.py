@@ -39,7 +39,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _rows(graph: str, quads: Iterable[ox.Quad]) -> list[tuple]:
+def index_rows(graph: str, quads: Iterable[ox.Quad]) -> list[tuple]:
     """Return the index rows of one graph: its work items with document and section, and its titles."""
     types: dict[str, set[str]] = {}
     values: dict[tuple[str, str], str] = {}
@@ -71,16 +71,17 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def update_index(fresh: Path, previous: Path | None, graphs: Mapping[str, Iterable[ox.Quad]], dropped: Iterable[str]) -> None:
-    """Write the index of a new store generation: the previous one with these graphs' rows replaced."""
+def update_index(fresh: Path, previous: Path | None, rows: Mapping[str, list[tuple]], dropped: Iterable[str]) -> None:
+    """Write the index of a new store generation: the previous one with the rows of the graphs
+    written (``rows``, from :func:`index_rows`) replaced and the graphs dropped removed."""
     target = fresh / INDEX
     if previous is not None and (previous / INDEX).is_file():
         shutil.copyfile(previous / INDEX, target)
     with _connect(target) as connection:
-        for graph in [*dropped, *graphs]:
+        for graph in [*dropped, *rows]:
             connection.execute("DELETE FROM entries WHERE graph = ?", (graph,))
-        for graph, quads in graphs.items():
-            connection.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", [(fold(row[0]), *row) for row in _rows(graph, quads)])
+        for graph, found in rows.items():
+            connection.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", [(fold(row[0]), *row) for row in found])
     connection.close()
 
 

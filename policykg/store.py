@@ -12,9 +12,12 @@ This is the only module that talks to the database.
 from __future__ import annotations
 
 import fcntl
+import glob
+import io
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,6 +28,7 @@ import pyoxigraph as ox
 MARKER = "POLICYKG"
 FORMAT = "policykg-store 1"
 CURRENT = "current"
+SCRATCH = "incoming"
 DEFAULT_PATH = "kg"
 
 
@@ -60,6 +64,80 @@ def _infer(store: ox.Store, rules: list[str], graph: ox.NamedNode, passes: int =
         store.extend(new)
         added += len(new)
     return added
+
+
+def _abandoned(scratch: Path) -> bool:
+    """Tell whether no live build holds this scratch folder (its build was killed)."""
+    try:
+        with open(scratch / ".lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+class _Concatenated(io.RawIOBase):
+    """The bytes of several files read as one stream, one file open at a time."""
+
+    def __init__(self, paths: list[Path]):
+        self._paths, self._file = list(reversed(paths)), None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while True:
+            if self._file is None:
+                if not self._paths:
+                    return 0
+                self._file = open(self._paths.pop(), "rb")
+            count = self._file.readinto(buffer)
+            if count:
+                return count
+            self._file.close()
+            self._file = None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
+class Generation:
+    """A store generation being written by :meth:`KnowledgeStore.transaction`."""
+
+    def __init__(self, store: ox.Store, folder: Path, previous: Path | None):
+        self._store, self.folder, self.previous = store, folder, previous
+
+    def drop(self, graphs: Iterable[str]) -> None:
+        """Remove named graphs (those not there are ignored)."""
+        for graph in graphs:
+            self._store.remove_graph(ox.NamedNode(graph))
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads."""
+        self._store.bulk_extend(quads)
+
+    def load(self, files: list[Path]) -> None:
+        """Add the quads of N-Quads files, read as one stream and parsed by Oxigraph, not by Python."""
+        if files:
+            with io.BufferedReader(_Concatenated(files), buffer_size=1 << 20) as stream:
+                self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)
+
+    def infer(self, rules: list[str], graph: str) -> int:
+        """Replace ``graph`` with what the rules derive from all graphs; return the triples added."""
+        self._store.remove_graph(ox.NamedNode(graph))
+        return _infer(self._store, rules, ox.NamedNode(graph)) if rules else 0
+
+    def graphs(self) -> set[str]:
+        """Return the IRIs of the named graphs written so far."""
+        return {graph.value for graph in self._store.named_graphs()}
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store
 
 
 class KnowledgeStore:
@@ -144,13 +222,25 @@ class KnowledgeStore:
         self._check()
         return (self.path / CURRENT).resolve()
 
-    def replace(self, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = (), beside=None,
-                rules: list[str] | None = None, inferred: str | None = None) -> None:
-        """Atomically replace named graphs with new quads and drop others; all or nothing.
+    @contextmanager
+    def scratch(self) -> Iterator[Path]:
+        """A folder beside the store, on the same disk, for a build's intermediate files; removed
+        afterwards (and by the next build's sweep if this one is killed)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}-{SCRATCH}-", dir=self.path.parent))
+        handle = open(folder / ".lock", "w")
+        fcntl.flock(handle, fcntl.LOCK_EX)  # held while in use: a sweep only takes folders nobody holds
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            handle.close()
 
-        ``beside(fresh, previous)`` may write files that belong with the new generation (the
-        search index) before it is switched in; ``previous`` is the generation replaced, if any.
-        """
+    @contextmanager
+    def transaction(self) -> Iterator["Generation"]:
+        """Write a new generation: a checkpoint of the current one, changed through the
+        :class:`Generation` given, and switched in when the block ends without an error.
+        An error (or a kill) leaves the current generation as it was."""
         if self.path.exists() and any(self.path.iterdir()) and not (self.path / MARKER).is_file():
             raise StoreError(f"{self.path}: the folder exists and is not a policykg store; choose another --store path")
         with self._lock():
@@ -162,24 +252,32 @@ class KnowledgeStore:
                 previous = current.resolve() if current.exists() else None
                 if previous is not None:
                     ox.Store.read_only(str(previous)).backup(str(fresh))
-                store = ox.Store(str(fresh))
-                remove = list(remove)
-                for graph in [*remove, *graphs]:
-                    store.remove_graph(ox.NamedNode(graph))
-                store.bulk_extend(quad for quads in graphs.values() for quad in quads)
-                if inferred:
-                    store.remove_graph(ox.NamedNode(inferred))
-                    if rules:
-                        _infer(store, rules, ox.NamedNode(inferred))
-                store.flush()
-                del store
-                if beside is not None:
-                    beside(fresh, previous, graphs, remove)
+                generation = Generation(ox.Store(str(fresh)), fresh, previous)
+                yield generation
+                generation.close()
                 self._switch(fresh)
             except BaseException:
                 shutil.rmtree(fresh, ignore_errors=True)
                 raise
             self._sweep()
+
+    def replace(self, graphs: Mapping[str, Iterable[ox.Quad] | Path], remove: Iterable[str] = (), beside=None,
+                rules: list[str] | None = None, inferred: str | None = None) -> None:
+        """Atomically replace named graphs with new quads and drop others; all or nothing.
+
+        A graph's quads are given as quads, or as the path of an N-Quads file holding them (in
+        that graph). ``beside(fresh, previous)`` may write files that belong with the new
+        generation (the search index) before it is switched in; ``previous`` is the generation
+        replaced, if any.
+        """
+        with self.transaction() as generation:
+            generation.drop([*remove, *graphs])
+            generation.add(quad for quads in graphs.values() if not isinstance(quads, Path) for quad in quads)
+            generation.load([quads for quads in graphs.values() if isinstance(quads, Path)])
+            if inferred:
+                generation.infer(rules or [], inferred)
+            if beside is not None:
+                beside(generation.folder, generation.previous)
 
     def _switch(self, fresh: Path) -> None:
         link = self.path / f".current-{uuid.uuid4().hex[:8]}"
@@ -194,6 +292,9 @@ class KnowledgeStore:
     def _sweep(self) -> None:
         """Remove generations that are not current: left by an earlier swap or a killed build."""
         current = (self.path / CURRENT).resolve() if (self.path / CURRENT).exists() else None
+        for entry in self.path.parent.glob(f".{glob.escape(self.path.name)}-{SCRATCH}-*"):
+            if entry.is_dir() and _abandoned(entry):
+                shutil.rmtree(entry, ignore_errors=True)
         for entry in self.path.iterdir():
             if entry.name.startswith("gen-") and entry.resolve() != current:
                 shutil.rmtree(entry, ignore_errors=True)

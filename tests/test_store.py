@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+import policykg.build as build_module
 from policykg.build import BuildError, build
 from policykg.graph_builder import triples
 from policykg.graph_builder.gazetteer import Gazetteer
@@ -207,3 +208,25 @@ def test_parallel_extraction_uses_the_given_gazetteer(tmp_path):
     build([CHENGDU, SEED], parallel, gazetteer=gazetteer, jobs=2)
     assert snapshot(serial) != snapshot(packaged)  # the seed names 市科委: the custom gazetteer changes the graph
     assert snapshot(parallel) == snapshot(serial)
+
+
+def test_loading_in_small_batches_builds_the_same_graph(tmp_path, monkeypatch):
+    whole = KnowledgeStore(tmp_path / "whole")
+    build([CHENGDU_PAGE, SEED, CHENGDU, BAOTOU], whole)
+    monkeypatch.setattr(build_module, "BATCH_QUADS", 500)  # a batch per few hundred quads: the page is loaded, then replaced by its text
+    batched = KnowledgeStore(tmp_path / "batched")
+    report = build([CHENGDU_PAGE, SEED, CHENGDU, BAOTOU], batched)
+    assert report.duplicates == [(str(CHENGDU_PAGE), str(CHENGDU))]
+    assert snapshot(batched) == snapshot(whole)
+    assert not list(tmp_path.glob(".*-incoming-*"))  # the build's scratch files are gone
+
+
+def test_a_killed_build_leaves_scratch_files_that_the_next_build_sweeps(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED], store)
+    stale = tmp_path / ".kg-incoming-killed"
+    stale.mkdir()
+    (stale / ".lock").touch()  # nobody holds its lock: the build that made it is gone
+    (stale / "graph.nq").write_text("<a> <b> <c> <d> .\n")
+    build([CHENGDU], store)
+    assert not stale.exists()
