@@ -6,17 +6,17 @@ import glob
 import hashlib
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg import search
 from policykg.graph_builder import pipeline, reader, resolve, triples
 from policykg.graph_builder.areas import AreaScheme
 from policykg.graph_builder.gazetteer import Gazetteer
-from policykg import search
 from policykg.store import KnowledgeStore
 
 

@@ -131,10 +131,6 @@ class Generation:
         self._store.remove_graph(ox.NamedNode(graph))
         return _infer(self._store, rules, ox.NamedNode(graph)) if rules else 0
 
-    def graphs(self) -> set[str]:
-        """Return the IRIs of the named graphs written so far."""
-        return {graph.value for graph in self._store.named_graphs()}
-
     def close(self) -> None:
         self._store.flush()
         del self._store
@@ -237,7 +233,7 @@ class KnowledgeStore:
             handle.close()
 
     @contextmanager
-    def transaction(self) -> Iterator["Generation"]:
+    def transaction(self) -> Iterator[Generation]:
         """Write a new generation: a checkpoint of the current one, changed through the
         :class:`Generation` given, and switched in when the block ends without an error.
         An error (or a kill) leaves the current generation as it was."""

@@ -75,26 +75,24 @@ def _find(store: KnowledgeStore, candidates: str, text: str, what: str) -> tuple
 
 def trace_regulation(store: KnowledgeStore, text: str) -> Report:
     """Return where a regulation is cited and how, what it cites, its likely duplicates and its lifecycle."""
-    _, _, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { { ?node a pkg:PolicyDocument } UNION { ?node a pkg:CreativeWork } ?node pkg:title ?name }", text, "document")
-    title = run(store, _PREFIX + f"SELECT ?title WHERE {{ {values} ?node rdfs:label ?title }} LIMIT 1").rows[0]["title"]
+    _, _, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { GRAPH ?g { { ?node a pkg:PolicyDocument } UNION { ?node a pkg:CreativeWork } ?node pkg:title ?name } }", text, "document")
+    title = run(store, _PREFIX + f"SELECT ?title WHERE {{ GRAPH ?g {{ {values} ?node rdfs:label ?title }} }} LIMIT 1").rows[0]["title"]
     report = Report(title, "regulation")
     report.tables["cited by"] = run(store, _PREFIX + f"""
         SELECT ?document ?year ?section ?relation ?verb ?sentence WHERE {{
-          {values}
-          GRAPH ?g {{ ?unit pkg:qualifiedCitation ?c . ?c pkg:citedDocument ?node ; pkg:relation ?relation ; pkg:startOffset ?start .
+          GRAPH ?g {{ {values} ?unit pkg:qualifiedCitation ?c . ?c pkg:citedDocument ?node ; pkg:relation ?relation ; pkg:startOffset ?start .
                       OPTIONAL {{ ?c pkg:verb ?verb }} {_UNIT} }}
         }} ORDER BY ?year ?g ?start""")
     report.tables["cites"] = run(store, _PREFIX + f"""
         SELECT ?regulation ?relation ?sentence WHERE {{
-          {values}
-          GRAPH ?g {{ ?unit pkg:isPartOf ?node ; pkg:qualifiedCitation ?c ; pkg:sourceText ?sentence .
+          GRAPH ?g {{ {values} ?unit pkg:isPartOf ?node ; pkg:qualifiedCitation ?c ; pkg:sourceText ?sentence .
                       ?c pkg:citedDocument ?cited ; pkg:relation ?relation ; pkg:startOffset ?start . ?cited pkg:title ?regulation }}
         }} ORDER BY ?g ?start""")
     report.tables["possibly the same"] = run(store, _PREFIX + f"""
-        SELECT ?title ?score (GROUP_CONCAT(?reason; separator=", ") AS ?reasons) WHERE {{
-          {values}
-          ?match a pkg:TitleMatch ; pkg:matchedDocument ?node, ?other ; pkg:matchScore ?score ; pkg:matchReason ?reason .
-          FILTER(?other != ?node) ?other pkg:title ?title
+        SELECT ?title ?score (GROUP_CONCAT(DISTINCT ?reason; separator=", ") AS ?reasons) WHERE {{
+          GRAPH ?r {{ {values} ?match a pkg:TitleMatch ; pkg:matchedDocument ?node, ?other ; pkg:matchScore ?score ; pkg:matchReason ?reason . }}
+          FILTER(?other != ?node)
+          {{ SELECT DISTINCT ?other ?title WHERE {{ GRAPH ?g {{ ?other pkg:title ?title }} }} }}
         }} GROUP BY ?title ?score ORDER BY DESC(?score)""")
     stages: dict[tuple, set[str]] = {}
     for row in report.tables["cited by"].rows:
@@ -109,16 +107,16 @@ def trace_regulation(store: KnowledgeStore, text: str) -> Report:
 
 def trace_agency(store: KnowledgeStore, text: str) -> Report:
     """Return the work items an agency leads, partners or is named in, and the documents it issues."""
-    _, nodes, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Agency . { ?node pkg:canonicalName ?name } UNION { ?node pkg:shortName ?name } }", text, "agency")
+    _, nodes, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { GRAPH ?g { ?node a pkg:Agency . { ?node pkg:canonicalName ?name } UNION { ?node pkg:shortName ?name } } }", text, "agency")
     if len(nodes) > 1:  # 市民政局 is the short form of every city's bureau: ask which
-        names = sorted(row["name"] for row in run(store, _PREFIX + f"SELECT DISTINCT ?name WHERE {{ {values} ?node pkg:canonicalName ?name }}").rows)
+        names = sorted(row["name"] for row in run(store, _PREFIX + f"SELECT DISTINCT ?name WHERE {{ GRAPH ?g {{ {values} ?node pkg:canonicalName ?name }} }}").rows)
         raise TraceError(f"{text!r} is the short form of {len(names)} agencies: {'; '.join(names)} — give the full name")
-    name = run(store, _PREFIX + f"SELECT ?name WHERE {{ {values} ?node pkg:canonicalName ?name }} LIMIT 1").rows[0]["name"]
+    name = run(store, _PREFIX + f"SELECT ?name WHERE {{ GRAPH ?g {{ {values} ?node pkg:canonicalName ?name }} }} LIMIT 1").rows[0]["name"]
     report = Report(name, "agency")
     report.tables["work items"] = run(store, _PREFIX + f"""
         SELECT ?document ?section ?role ?sentence WHERE {{
-          {values}
           GRAPH ?g {{
+            {values}
             {{ ?unit pkg:leadAgency ?node FILTER NOT EXISTS {{ ?unit pkg:implicitLeadAgency ?node }} BIND("lead" AS ?role) }}
             UNION {{ ?unit pkg:partnerAgency ?node BIND("partner" AS ?role) }}
             UNION {{ ?unit pkg:mentionsAgency ?node BIND("mention" AS ?role) }}
@@ -126,19 +124,19 @@ def trace_agency(store: KnowledgeStore, text: str) -> Report:
           }}
         }} ORDER BY ?g ?start""")
     report.tables["documents issued"] = run(store, _PREFIX + f"""
-        SELECT DISTINCT ?document WHERE {{ {values} ?doc pkg:issuedBy ?node ; pkg:title ?document }} ORDER BY ?document""")
-    implicit = run(store, _PREFIX + f"SELECT (COUNT(DISTINCT ?unit) AS ?n) WHERE {{ {values} ?unit pkg:implicitLeadAgency ?node }}").rows[0]["n"]
+        SELECT DISTINCT ?document WHERE {{ GRAPH ?g {{ {values} ?doc pkg:issuedBy ?node ; pkg:title ?document }} }} ORDER BY ?document""")
+    implicit = run(store, _PREFIX + f"SELECT (COUNT(DISTINCT ?unit) AS ?n) WHERE {{ GRAPH ?g {{ {values} ?unit pkg:implicitLeadAgency ?node }} }}").rows[0]["n"]
     report.tables["led as issuer"] = Table(["work_items"], [{"work_items": implicit}])
     return report
 
 
 def trace_program(store: KnowledgeStore, text: str) -> Report:
     """Return the work items that involve a program."""
-    names, nodes, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { ?node a pkg:Program ; pkg:name ?name }", text, "program")
+    names, nodes, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { GRAPH ?g { ?node a pkg:Program ; pkg:name ?name } }", text, "program")
     report = Report(next(name for name, found in names.items() if set(found) & set(nodes)), "program")
     report.tables["work items"] = run(store, _PREFIX + f"""
         SELECT ?document ?year ?section ?sentence WHERE {{
-          {values} GRAPH ?g {{ ?unit pkg:involvesProgram ?node ; pkg:startOffset ?start . {_UNIT} }}
+          GRAPH ?g {{ {values} ?unit pkg:involvesProgram ?node ; pkg:startOffset ?start . {_UNIT} }}
         }} ORDER BY ?year ?g ?start""")
     return report
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -230,3 +233,41 @@ def test_a_killed_build_leaves_scratch_files_that_the_next_build_sweeps(tmp_path
     (stale / "graph.nq").write_text("<a> <b> <c> <d> .\n")
     build([CHENGDU], store)
     assert not stale.exists()
+
+
+def test_a_build_killed_at_any_moment_leaves_the_store_as_it_was(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from corpus import generate
+
+    generate(tmp_path / "corpus", 120)
+    seed = KnowledgeStore(tmp_path / "seed")
+    build([SEED], seed)
+    before = snapshot(seed)
+
+    def command(path: Path) -> list[str]:
+        return [sys.executable, "-m", "policykg", "build", str(tmp_path / "corpus"), "--store", str(path), "--jobs", "2"]
+
+    reference = tmp_path / "reference"
+    shutil.copytree(seed.path, reference, symlinks=True)
+    started = time.perf_counter()
+    subprocess.run(command(reference), check=True, capture_output=True)
+    whole = time.perf_counter() - started
+    after = snapshot(KnowledgeStore(reference))
+    interrupted = []
+    for fraction in (0.2, 0.4, 0.6, 0.8):  # while starting, extracting, loading batches, writing the index
+        killed = KnowledgeStore(tmp_path / f"killed-{fraction}")
+        shutil.copytree(seed.path, killed.path, symlinks=True)
+        child = subprocess.Popen(command(killed.path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(fraction * whole)
+        child.kill()
+        child.wait()
+        state = snapshot(killed)
+        assert state in (before, after)  # the old graph or the new one, never a half
+        if state == before:
+            interrupted.append(killed)
+    assert len(interrupted) >= 2
+    left = [store for store in interrupted if list(tmp_path.glob(f".{store.path.name}-incoming-*"))]
+    assert left  # a kill during extraction leaves its scratch folder behind
+    build([tmp_path / "corpus"], left[-1])  # the next build after a kill succeeds, and sweeps what it left
+    assert snapshot(left[-1]) == after and not list(tmp_path.glob(f".{left[-1].path.name}-incoming-*"))
+    assert generations(left[-1]) == [left[-1].generation().name]
