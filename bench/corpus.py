@@ -129,7 +129,7 @@ class _Writer:
         plan, summary = f"{year}年{city}{field_}工作要点", f"{city}{field_}{year - 1}年工作总结"
         cited: set[str] = set()
         lines = [f"{issuer}关于印发《{plan}》和《{summary}》的通知",
-                 f"文件编号: | {city[0]}{field_[0]}发〔{year}〕{number % 97 + 1}号 | 发布机构: | {issuer} |",
+                 f"文件编号: | {city[0]}{field_[0]}发〔{year}〕{number + 1}号 | 发布机构: | {issuer} |",
                  "各区县有关部门，局属各单位：",
                  f"现将《{plan}》和《{summary}》印发给你们，请结合实际，认真贯彻落实。",
                  issuer, f"{year}年1月{number % 28 + 1}日"]

@@ -148,12 +148,30 @@ def build(
         else:
             todo.append(path)
     pruned = sorted({graph for file, (graph, _) in built.items() if not Path(file).exists()}) if prune else []
-    if not todo and not failures and not pruned and not (infer and triples.INFERRED_GRAPH.value not in _graphs(store)):
+    inferring = infer and triples.INFERRED_GRAPH.value not in _graphs(store)
+    if not todo and not failures and not pruned and not inferring:
         report.seconds = time.perf_counter() - started  # nothing changed: the store stays as it is
         return report
+    try:
+        report = _write(store, todo, gazetteer, jobs, report, built, failures, on_document, infer, pruned, inferring)
+    except _Unchanged:
+        pass  # every file to do was a copy of a document already built: the store stays as it is
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Unchanged(Exception):
+    """Raised inside a store transaction to drop it: nothing it would write differs."""
+
+
+def _write(store: KnowledgeStore, todo: list[Path], gazetteer: Gazetteer, jobs: int, report: BuildReport, built: dict[str, tuple[str, str]],
+           failures: list[str], on_document, infer: bool, pruned: list[str], inferring: bool) -> BuildReport:
+    """Extract the files to do and write them, the shared graphs and the search index into a new generation."""
     with store.scratch() as scratch, store.transaction() as generation:
         chosen = _load(generation, _extract_all(todo, gazetteer, scratch, jobs), report, built, failures, on_document)
         removed = sorted(set(_earlier_graphs(store, [Path(extracted.source) for extracted in chosen.values()], set(chosen))) | set(pruned))
+        if not chosen and not removed and not inferring:
+            raise _Unchanged
         generation.drop(removed)
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
         shared = {triples.ONTOLOGY_GRAPH.value: triples.ontology_quads(), triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load()),
@@ -169,7 +187,6 @@ def build(
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed
     report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values())
-    report.seconds = time.perf_counter() - started
     return report
 
 

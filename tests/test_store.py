@@ -195,9 +195,10 @@ def test_parallel_extraction_builds_the_same_graph(tmp_path):
 def test_a_rebuild_keeps_the_text_of_a_document_also_given_as_a_page(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     build([CHENGDU, CHENGDU_PAGE], store)
-    before = snapshot(store)
+    before, generation = snapshot(store), store.generation()
     again = build([CHENGDU, CHENGDU_PAGE], store)
     assert again.documents == [] and again.duplicates == [(str(CHENGDU_PAGE), str(CHENGDU))] and snapshot(store) == before
+    assert store.generation() == generation  # the page was read again, but nothing was written
 
 
 def test_parallel_extraction_uses_the_given_gazetteer(tmp_path):
