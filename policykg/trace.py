@@ -21,12 +21,29 @@ from policykg.store import KnowledgeStore
 _PREFIX = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 _STAGES = {"drafts": 0, "issues": 1, "basedOn": 2, "implements": 2, "amends": 3, "mentions": 4}
 _UNIT = """
-    { ?unit a pkg:WorkItem ; pkg:sourceText ?sentence ; pkg:isPartOf ?in .
-      OPTIONAL { ?sectionNode pkg:hasPart ?unit ; a pkg:Section ; rdfs:label ?section } }
-    UNION { ?unit a pkg:Section ; pkg:title ?sentence ; pkg:isPartOf ?in ; rdfs:label ?section }
-    UNION { ?unit a pkg:PolicyDocument ; pkg:title ?sentence . BIND(?unit AS ?in) }
-    ?in pkg:title ?document . OPTIONAL { ?in pkg:year ?year }
+    {{ {units} ?unit a pkg:WorkItem ; pkg:sourceText ?sentence ; pkg:isPartOf ?in .
+       OPTIONAL {{ ?sectionNode pkg:hasPart ?unit ; a pkg:Section ; rdfs:label ?section }} }}
+    UNION {{ {units} ?unit a pkg:Section ; pkg:title ?sentence ; pkg:isPartOf ?in ; rdfs:label ?section }}
+    UNION {{ {units} ?unit a pkg:PolicyDocument ; pkg:title ?sentence . BIND(?unit AS ?in) }}
+    ?in pkg:title ?document . OPTIONAL {{ ?in pkg:year ?year }}
 """
+
+
+def _in_context(store: KnowledgeStore, found: Table, columns: list[str], order: tuple[str, ...]) -> Table:
+    """Add to rows of (?graph ?unit …) the document, year, section and sentence of each unit, and order them.
+
+    Two queries instead of one join: the units are bound inside each branch of the union, where
+    Oxigraph looks them up one by one, rather than the union being evaluated for the whole store.
+    """
+    contexts: dict[tuple[str, str], dict] = {}
+    if found.rows:
+        units = "VALUES ?unit { " + " ".join(sorted({str(ox.NamedNode(row["unit"])) for row in found.rows})) + " }"
+        query = f"SELECT ?graph ?unit ?document ?year ?section ?sentence WHERE {{ GRAPH ?graph {{ {_UNIT.format(units=units)} }} }}"
+        for row in run(store, _PREFIX + query).rows:
+            contexts.setdefault((row["graph"], row["unit"]), row)
+    rows = [{**row, **contexts[row["graph"], row["unit"]]} for row in found.rows if (row["graph"], row["unit"]) in contexts]
+    rows.sort(key=lambda row: tuple((row[key] is not None, row[key] if row[key] is not None else 0) for key in order))
+    return Table(columns, [{column: row.get(column) for column in columns} for row in rows])
 
 
 class TraceError(LookupError):
@@ -78,11 +95,12 @@ def trace_regulation(store: KnowledgeStore, text: str) -> Report:
     _, _, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { GRAPH ?g { { ?node a pkg:PolicyDocument } UNION { ?node a pkg:CreativeWork } ?node pkg:title ?name } }", text, "document")
     title = run(store, _PREFIX + f"SELECT ?title WHERE {{ GRAPH ?g {{ {values} ?node rdfs:label ?title }} }} LIMIT 1").rows[0]["title"]
     report = Report(title, "regulation")
-    report.tables["cited by"] = run(store, _PREFIX + f"""
-        SELECT ?document ?year ?section ?relation ?verb ?sentence WHERE {{
-          GRAPH ?g {{ {values} ?unit pkg:qualifiedCitation ?c . ?c pkg:citedDocument ?node ; pkg:relation ?relation ; pkg:startOffset ?start .
-                      OPTIONAL {{ ?c pkg:verb ?verb }} {_UNIT} }}
-        }} ORDER BY ?year ?g ?start""")
+    citing = run(store, _PREFIX + f"""
+        SELECT ?graph ?unit ?relation ?verb ?start WHERE {{
+          GRAPH ?graph {{ {values} ?unit pkg:qualifiedCitation ?c . ?c pkg:citedDocument ?node ; pkg:relation ?relation ; pkg:startOffset ?start .
+                          OPTIONAL {{ ?c pkg:verb ?verb }} }}
+        }}""")
+    report.tables["cited by"] = _in_context(store, citing, ["document", "year", "section", "relation", "verb", "sentence"], ("year", "graph", "start"))
     report.tables["cites"] = run(store, _PREFIX + f"""
         SELECT ?regulation ?relation ?sentence WHERE {{
           GRAPH ?g {{ {values} ?unit pkg:isPartOf ?node ; pkg:qualifiedCitation ?c ; pkg:sourceText ?sentence .
@@ -113,16 +131,17 @@ def trace_agency(store: KnowledgeStore, text: str) -> Report:
         raise TraceError(f"{text!r} is the short form of {len(names)} agencies: {'; '.join(names)} — give the full name")
     name = run(store, _PREFIX + f"SELECT ?name WHERE {{ GRAPH ?g {{ {values} ?node pkg:canonicalName ?name }} }} LIMIT 1").rows[0]["name"]
     report = Report(name, "agency")
-    report.tables["work items"] = run(store, _PREFIX + f"""
-        SELECT ?document ?section ?role ?sentence WHERE {{
-          GRAPH ?g {{
+    roles = run(store, _PREFIX + f"""
+        SELECT ?graph ?unit ?role ?start WHERE {{
+          GRAPH ?graph {{
             {values}
             {{ ?unit pkg:leadAgency ?node FILTER NOT EXISTS {{ ?unit pkg:implicitLeadAgency ?node }} BIND("lead" AS ?role) }}
             UNION {{ ?unit pkg:partnerAgency ?node BIND("partner" AS ?role) }}
             UNION {{ ?unit pkg:mentionsAgency ?node BIND("mention" AS ?role) }}
-            ?unit pkg:startOffset ?start . {_UNIT}
+            ?unit pkg:startOffset ?start .
           }}
-        }} ORDER BY ?g ?start""")
+        }}""")
+    report.tables["work items"] = _in_context(store, roles, ["document", "section", "role", "sentence"], ("graph", "start"))
     report.tables["documents issued"] = run(store, _PREFIX + f"""
         SELECT DISTINCT ?document WHERE {{ GRAPH ?g {{ {values} ?doc pkg:issuedBy ?node ; pkg:title ?document }} }} ORDER BY ?document""")
     implicit = run(store, _PREFIX + f"SELECT (COUNT(DISTINCT ?unit) AS ?n) WHERE {{ GRAPH ?g {{ {values} ?unit pkg:implicitLeadAgency ?node }} }}").rows[0]["n"]
@@ -134,10 +153,9 @@ def trace_program(store: KnowledgeStore, text: str) -> Report:
     """Return the work items that involve a program."""
     names, nodes, values = _find(store, "SELECT DISTINCT ?node ?name WHERE { GRAPH ?g { ?node a pkg:Program ; pkg:name ?name } }", text, "program")
     report = Report(next(name for name, found in names.items() if set(found) & set(nodes)), "program")
-    report.tables["work items"] = run(store, _PREFIX + f"""
-        SELECT ?document ?year ?section ?sentence WHERE {{
-          GRAPH ?g {{ {values} ?unit pkg:involvesProgram ?node ; pkg:startOffset ?start . {_UNIT} }}
-        }} ORDER BY ?year ?g ?start""")
+    involving = run(store, _PREFIX + f"""
+        SELECT ?graph ?unit ?start WHERE {{ GRAPH ?graph {{ {values} ?unit pkg:involvesProgram ?node ; pkg:startOffset ?start }} }}""")
+    report.tables["work items"] = _in_context(store, involving, ["document", "year", "section", "sentence"], ("year", "graph", "start"))
     return report
 
 
