@@ -8,6 +8,7 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,9 +108,12 @@ def _extract_in_worker(path: Path):
 def _extract_all(todo: list[Path], gazetteer: Gazetteer, scratch: Path, jobs: int) -> Iterator[Extracted | str]:
     """Yield the outcome of each file in order; ``jobs`` > 1 extracts in that many processes."""
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_start_worker, initargs=(gazetteer, scratch)) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(gazetteer, scratch))
+        try:
             yield from pool.map(_extract_in_worker, todo, chunksize=max(1, min(16, len(todo) // (jobs * 8))))
+        finally:  # also when the writer stops early: cancel what has not started, wait for what has
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
         for path in todo:
             yield _extract_one(path, gazetteer, scratch)
@@ -168,8 +172,10 @@ def _write(store: KnowledgeStore, todo: list[Path], gazetteer: Gazetteer, jobs: 
            failures: list[str], on_document, infer: bool, pruned: list[str], inferring: bool) -> BuildReport:
     """Extract the files to do and write them, the shared graphs and the search index into a new generation."""
     with store.scratch() as scratch, store.transaction() as generation:
-        chosen = _load(generation, _extract_all(todo, gazetteer, scratch, jobs), report, built, failures, on_document)
-        removed = sorted(set(_earlier_graphs(store, [Path(extracted.source) for extracted in chosen.values()], set(chosen))) | set(pruned))
+        with closing(_extract_all(todo, gazetteer, scratch, jobs)) as outcomes:
+            chosen, copies = _load(generation, outcomes, report, built, failures, on_document)
+        rebuilt = [Path(extracted.source) for extracted in chosen.values()] + copies  # a copy's earlier identity goes too
+        removed = sorted((set(_earlier_graphs(store, rebuilt, set(chosen))) | set(pruned)) - set(chosen))
         if not chosen and not removed and not inferring:
             raise _Unchanged
         generation.drop(removed)
@@ -182,6 +188,8 @@ def _write(store: KnowledgeStore, todo: list[Path], gazetteer: Gazetteer, jobs: 
             from policykg.ontology.rules import rules
 
             generation.infer(rules(), triples.INFERRED_GRAPH.value)
+        else:
+            generation.drop([triples.INFERRED_GRAPH.value])  # what was inferred from the graphs before is stale now
         rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
         search.update_index(generation.folder, generation.previous, rows, removed)
     report.documents = sorted(extracted.source for extracted in chosen.values())
@@ -194,12 +202,14 @@ BATCH_QUADS = 250_000  # quads bulk-loaded at once: bounds the loader's memory, 
 
 
 def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, built: dict[str, tuple[str, str]],
-          failures: list[str], on_document) -> dict[str, Extracted]:
-    """Load each file's graph into the new generation as extraction yields it, in batches;
-    return the graph chosen for each document. Raise BuildError, after all files, if any failed."""
+          failures: list[str], on_document) -> tuple[dict[str, Extracted], list[Path]]:
+    """Load each file's graph into the new generation as extraction yields it, in batches; return
+    the graph chosen for each document and the files that were copies of another file's document.
+    Raise BuildError, after all files, if any failed."""
     kind_of = lambda path: "html" if Path(path).suffix.lower() in reader.HTML_SUFFIXES else "text"  # noqa: E731
     kept = {built[str(Path(path).resolve())][0]: (path, kind_of(path)) for path in report.unchanged}
     chosen: dict[str, Extracted] = {}
+    copies: list[Path] = []
     batch: list[Extracted] = []
     for outcome in outcomes:
         if isinstance(outcome, str):
@@ -210,11 +220,14 @@ def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, 
         graph, source, earlier = outcome.graph, outcome.source, chosen.get(outcome.graph)
         if graph in kept and not _prefer_path((source, outcome.kind), kept[graph]):  # an unchanged copy of it stays
             report.duplicates.append((source, kept[graph][0]))
+            copies.append(Path(source))
         elif earlier is not None and not _prefer_path((source, outcome.kind), (earlier.source, earlier.kind)):
             report.duplicates.append((source, earlier.source))
+            copies.append(Path(source))
         else:
             if earlier is not None:  # the same document twice (a page and its text): keep the text
                 report.duplicates.append((earlier.source, source))
+                copies.append(Path(earlier.source))
                 batch = [extracted for extracted in batch if extracted is not earlier]
             chosen[graph] = outcome
             generation.drop([graph])  # its previous version, from the last build or from this one
@@ -225,7 +238,7 @@ def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, 
     if failures:
         raise BuildError("; ".join(failures))
     generation.load([extracted.quads for extracted in batch])
-    return chosen
+    return chosen, copies
 
 
 def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
@@ -238,7 +251,8 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
     gazetteer = Gazetteer.load()
     shared = {triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(_titles_after(store, {}, set(graphs)), gazetteer.place_names))}
     rows = {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
-    store.replace(shared, remove=graphs, beside=lambda fresh, previous: search.update_index(fresh, previous, rows, graphs))
+    store.replace(shared, remove=graphs, beside=lambda fresh, previous: search.update_index(fresh, previous, rows, graphs),
+                  inferred=triples.INFERRED_GRAPH.value)  # inferred from what is gone: dropped, as by a build without --infer
     return graphs
 
 

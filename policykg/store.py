@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -66,8 +67,11 @@ def _infer(store: ox.Store, rules: list[str], graph: ox.NamedNode, passes: int =
     return added
 
 
-def _abandoned(scratch: Path) -> bool:
-    """Tell whether no live build holds this scratch folder (its build was killed)."""
+def _abandoned(scratch: Path, grace: float = 60.0) -> bool:
+    """Tell whether no live build holds this scratch folder (its build was killed). A folder
+    without its lock file yet is being created, unless it is older than ``grace`` seconds."""
+    if not (scratch / ".lock").exists():
+        return time.time() - scratch.stat().st_mtime > grace
     try:
         with open(scratch / ".lock", "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -132,8 +136,10 @@ class Generation:
         return _infer(self._store, rules, ox.NamedNode(graph)) if rules else 0
 
     def close(self) -> None:
-        self._store.flush()
-        del self._store
+        """Write everything to disk and release the database (once; later calls do nothing)."""
+        if self._store is not None:
+            store, self._store = self._store, None
+            store.flush()
 
 
 class KnowledgeStore:
@@ -249,8 +255,10 @@ class KnowledgeStore:
                 if previous is not None:
                     ox.Store.read_only(str(previous)).backup(str(fresh))
                 generation = Generation(ox.Store(str(fresh)), fresh, previous)
-                yield generation
-                generation.close()
+                try:
+                    yield generation
+                finally:
+                    generation.close()
                 self._switch(fresh)
             except BaseException:
                 shutil.rmtree(fresh, ignore_errors=True)

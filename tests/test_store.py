@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -272,3 +273,49 @@ def test_a_build_killed_at_any_moment_leaves_the_store_as_it_was(tmp_path):
     build([tmp_path / "corpus"], left[-1])  # the next build after a kill succeeds, and sweeps what it left
     assert snapshot(left[-1]) == after and not list(tmp_path.glob(f".{left[-1].path.name}-incoming-*"))
     assert generations(left[-1]) == [left[-1].generation().name]
+
+
+def _same_as_a_fresh_build(store: KnowledgeStore, folder: Path, tmp_path: Path) -> bool:
+    fresh = KnowledgeStore(tmp_path / "fresh")
+    build([folder], fresh)
+    return snapshot(store) == snapshot(fresh)
+
+
+def test_a_renamed_file_built_with_prune_keeps_its_document(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(CHENGDU, folder / "a.txt")
+    shutil.copy(BAOTOU, folder / "c.txt")
+    store = KnowledgeStore(tmp_path / "kg")
+    build([folder], store)
+    (folder / "a.txt").rename(folder / "b.txt")  # the same document under a new name: its graph is pruned and rebuilt at once
+    report = build([folder], store, prune=True)
+    assert report.removed == [] and _same_as_a_fresh_build(store, folder, tmp_path)
+
+
+def test_a_build_without_infer_drops_what_was_inferred_before(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED, CHENGDU], store, infer=True)
+    assert triples.INFERRED_GRAPH.value in store.graphs()
+    build([SEED], store, prune=False)  # nothing changed: the store, inferences included, stays
+    assert triples.INFERRED_GRAPH.value in store.graphs()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(BAOTOU, folder / "baotou.txt")
+    build([folder], store)  # a change without --infer: what was inferred from the old graphs would be stale
+    assert triples.INFERRED_GRAPH.value not in store.graphs()
+
+
+def test_a_file_that_becomes_a_copy_drops_its_earlier_document(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = CHENGDU.read_text(encoding="utf-8")
+    number = re.search(r"成办发〔\d{4}〕\d+号", text)[0]
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(text.replace(number, number.replace("号", "1号")), encoding="utf-8")  # another 文号: another document
+    store = KnowledgeStore(tmp_path / "kg")
+    build([folder], store)
+    (folder / "b.txt").write_text(text, encoding="utf-8")  # now a copy of a.txt
+    report = build([folder], store)
+    assert report.duplicates == [(str(folder / "b.txt"), str(folder / "a.txt"))] and len(report.removed) == 1
+    assert _same_as_a_fresh_build(store, folder, tmp_path)
