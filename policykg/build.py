@@ -250,9 +250,10 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
         raise BuildError(f"nothing in {store.path} was built from {', '.join(map(str, paths))}")
     gazetteer = Gazetteer.load()
     shared = {triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(_titles_after(store, {}, set(graphs)), gazetteer.place_names))}
-    rows = {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
-    store.replace(shared, remove=graphs, beside=lambda fresh, previous: search.update_index(fresh, previous, rows, graphs),
-                  inferred=triples.INFERRED_GRAPH.value)  # inferred from what is gone: dropped, as by a build without --infer
+    with store.transaction() as generation:
+        generation.drop([*graphs, *shared, triples.INFERRED_GRAPH.value])  # inferred from what is gone: dropped, as by a build without --infer
+        generation.add(quad for quads in shared.values() for quad in quads)
+        search.update_index(generation.folder, generation.previous, {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}, graphs)
     return graphs
 
 

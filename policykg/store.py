@@ -265,23 +265,11 @@ class KnowledgeStore:
                 raise
             self._sweep()
 
-    def replace(self, graphs: Mapping[str, Iterable[ox.Quad] | Path], remove: Iterable[str] = (), beside=None,
-                rules: list[str] | None = None, inferred: str | None = None) -> None:
-        """Atomically replace named graphs with new quads and drop others; all or nothing.
-
-        A graph's quads are given as quads, or as the path of an N-Quads file holding them (in
-        that graph). ``beside(fresh, previous)`` may write files that belong with the new
-        generation (the search index) before it is switched in; ``previous`` is the generation
-        replaced, if any.
-        """
+    def replace(self, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = ()) -> None:
+        """Atomically replace named graphs with new quads and drop others; all or nothing."""
         with self.transaction() as generation:
             generation.drop([*remove, *graphs])
-            generation.add(quad for quads in graphs.values() if not isinstance(quads, Path) for quad in quads)
-            generation.load([quads for quads in graphs.values() if isinstance(quads, Path)])
-            if inferred:
-                generation.infer(rules or [], inferred)
-            if beside is not None:
-                beside(generation.folder, generation.previous)
+            generation.add(quad for quads in graphs.values() for quad in quads)
 
     def _switch(self, fresh: Path) -> None:
         link = self.path / f".current-{uuid.uuid4().hex[:8]}"

@@ -297,7 +297,7 @@ def test_a_build_without_infer_drops_what_was_inferred_before(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     build([SEED, CHENGDU], store, infer=True)
     assert triples.INFERRED_GRAPH.value in store.graphs()
-    build([SEED], store, prune=False)  # nothing changed: the store, inferences included, stays
+    build([SEED], store)  # nothing changed: the store, inferences included, stays
     assert triples.INFERRED_GRAPH.value in store.graphs()
     folder = tmp_path / "docs"
     folder.mkdir()
