@@ -18,6 +18,7 @@ from policykg.graph_builder import html_text
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+MAX_BYTES = 20 * 2**20  # the genre's longest documents (a 政府工作报告 with annexes) are well under 1 MB
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -45,24 +46,36 @@ class Source:
     sha256: str
     html_title: str = ""
     html_meta: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()  # what was done to read it that a user should know (bytes dropped …)
 
 
 def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Decode document bytes, returning ``(text, encoding)``; raise ReadError if they are not text."""
+    text, encoding, _ = _decode(data, name)
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
+    """Decode as :func:`decode` does, and also say what a user should know about it."""
     if not data.strip():
         raise ReadError(f"{name}: the file is empty")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return _clean(data.decode(encoding)), encoding.replace("-sig", "")
+                return _clean(data.decode(encoding)), encoding.replace("-sig", ""), ()
             except UnicodeDecodeError as error:
+                if error.reason == "truncated data" and error.end == len(data):  # an odd byte left at the end
+                    note = f"{name}: ends in the middle of a {encoding} character (a truncated download?); its last {len(data) - error.start} byte(s) were dropped"
+                    return _clean(data[: error.start].decode(encoding)), encoding.replace("-sig", ""), (note,)
                 raise ReadError(f"{name}: not valid {encoding} despite its byte order mark ({error.reason} at byte {error.start})") from None
     if b"\x00" in data[:4096]:
         raise ReadError(f"{name}: binary data, not a text document")
     try:
-        return _clean(data.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return _clean(data.decode("utf-8")), "utf-8", ()
+    except UnicodeDecodeError as error:
+        if _cut_short(data, error):  # a truncated download: all UTF-8 but its last, unfinished character
+            note = f"{name}: ends in the middle of a UTF-8 character (a truncated download?); its last {len(data) - error.start} byte(s) were dropped"
+            return _clean(data[: error.start].decode("utf-8")), "utf-8", (note,)
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise ReadError(f"{name}: cannot determine the text encoding (not UTF-8, GB18030, Big5 or another known encoding)")
@@ -74,7 +87,18 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         encoding = best.encoding
     if _control_ratio(text) > 0.05:
         raise ReadError(f"{name}: binary data, not a text document")
-    return _clean(text), encoding
+    return _clean(text), encoding, ()
+
+
+def _cut_short(data: bytes, error: UnicodeDecodeError) -> bool:
+    """Tell whether UTF-8 bytes are valid but for a character cut off at the very end."""
+    if error.end != len(data) or error.reason != "unexpected end of data" or len(data) - error.start > 3:
+        return False
+    try:
+        data[: error.start].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _clean(text: str) -> str:
@@ -92,23 +116,31 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head or "<head" in head
 
 
-def read(path: str | Path) -> Source:
+def read(path: str | Path, max_bytes: int = MAX_BYTES) -> Source:
     """Read a .txt or .html file into a Source; raise ReadError naming the file and the problem."""
     path = Path(path)
     name = str(path)
-    if not path.exists():
-        raise ReadError(f"{name}: no such file")
-    if path.is_dir():
-        raise ReadError(f"{name}: is a folder, not a document")
     try:
-        data = path.read_bytes()
+        if path.is_dir():
+            raise ReadError(f"{name}: is a folder, not a document")
+        if not path.is_file() and path.exists():
+            raise ReadError(f"{name}: not a regular file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ReadError(f"{name}: {size / 2**20:.1f} MB is more than a document may have ({max_bytes / 2**20:g} MB; see --max-size)")
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ReadError(f"{name}: no such file") from None
     except OSError as error:
         raise ReadError(f"{name}: cannot read the file ({error.strerror or error})") from None
-    text, encoding = decode(data, name)
+    if len(data) > max_bytes:
+        raise ReadError(f"{name}: more than a document may have ({max_bytes / 2**20:g} MB; see --max-size)")
+    text, encoding, notes = _decode(data, name)
     digest = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text):
         page = html_text.page_text(text)
         if not page.text.strip():
             raise ReadError(f"{name}: the HTML page holds no text")
-        return Source(name, page.text, encoding, "html", digest, page.title, page.meta)
-    return Source(name, text, encoding, "text", digest)
+        return Source(name, page.text, encoding, "html", digest, page.title, page.meta, notes)
+    return Source(name, text, encoding, "text", digest, notes=notes)

@@ -43,12 +43,23 @@ _KIND_ENDINGS = (
     "行动方案", "实施方案", "工作方案", "方案", "行动计划", "计划", "规划", "纲要", "条例", "办法", "规定",
     "规程", "导则", "指引", "指南", "标准", "规范", "决定", "清单", "目录", "措施", "通知", "通告", "公告", "法典", "法",
 )
-_TRAILING_BRACKETS = re.compile(r"(?:[(（][^()（）]*[)）])+$")
+_BRACKETS = "()（）"
+
+
+def _without_trailing_brackets(title: str) -> str:
+    """Drop bracketed groups at the end, (试行)(2024—2027年), scanning back from the end: a regular
+    expression anchored at ``$`` would retry from every bracket of a long run of them."""
+    while title and title[-1] in ")）":
+        opening = max(title.rfind("("), title.rfind("（"))
+        if opening < 0 or any(char in _BRACKETS for char in title[opening + 1 : -1]):
+            break
+        title = title[:opening]
+    return title
 
 
 def kind_of(title: str) -> str:
     """Return the kind word a title ends with (办法, 方案, 工作要点 …), ignoring (试行)/(2024—2027年)."""
-    core = _TRAILING_BRACKETS.sub("", normalize_title(title)).rstrip(" \"'")
+    core = _without_trailing_brackets(normalize_title(title)).rstrip(" \"'")
     for ending in _KIND_ENDINGS:
         if core.endswith(ending):
             return ending

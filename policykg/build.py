@@ -22,7 +22,7 @@ from policykg.store import KnowledgeStore
 
 
 class BuildError(RuntimeError):
-    """A build that wrote nothing; the message lists every file that failed and why."""
+    """A build that wrote nothing (nothing to build, or ``strict`` and a file failed); the message says why."""
 
 
 @dataclass
@@ -32,6 +32,8 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)  # files skipped because their bytes did not change
     removed: list[str] = field(default_factory=list)  # graphs dropped (rebuilt under a new identity, or pruned)
     skipped: list[str] = field(default_factory=list)  # files in folders that are not documents
+    failed: list[str] = field(default_factory=list)  # one message per file that could not be built, naming it
+    notes: list[str] = field(default_factory=list)  # what a user should know of files that were built (bytes dropped …)
     quads: int = 0
     seconds: float = 0.0
 
@@ -47,7 +49,7 @@ def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[str], list[st
     for raw in paths:
         raw = str(raw)
         matches = [Path(match) for match in sorted(glob.glob(raw, recursive=True))] if glob.has_magic(raw) else [Path(raw)]
-        if not matches or not matches[0].exists():
+        if not matches or not (matches[0].exists() or matches[0].is_symlink()):
             missing.append(raw)
             continue
         for path in matches:
@@ -77,46 +79,66 @@ class Extracted:
     count: int
     titles: dict[str, set[str]]
     rows: list[tuple]
+    notes: tuple[str, ...] = ()
 
 
-def _extract_one(path: Path, gazetteer: Gazetteer, scratch: Path) -> Extracted | str:
+def _extract_one(path: Path, gazetteer: Gazetteer, scratch: Path, max_bytes: int) -> Extracted | str:
     """Read and extract one file into an N-Quads file in ``scratch``; return what was written, or the error message."""
     try:
-        extraction = pipeline.extract(reader.read(path), gazetteer)
+        extraction = pipeline.extract(reader.read(path, max_bytes), gazetteer)
     except (reader.ReadError, pipeline.ExtractionError) as error:
         return str(error)
+    except Exception as error:  # a fault of policykg's, not of the file: say so, and build the others
+        return f"{path}: policykg failed on this file ({type(error).__name__}: {' '.join(str(error).split())}); please report it"
     quads = triples.quads(extraction)
     graph = triples.graph_iri(extraction).value
     target = scratch / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]}.nq"
     with open(target, "wb") as output:
         ox.serialize(quads, output, ox.RdfFormat.N_QUADS)
     return Extracted(graph, extraction.source.path, extraction.source.format, target, len(quads),
-                     triples.document_titles(quads), search.index_rows(graph, quads))
+                     triples.document_titles(quads), search.index_rows(graph, quads), extraction.source.notes)
 
 
-_WORKER: list[tuple[Gazetteer, Path]] = []
+_WORKER: list[tuple[Gazetteer, Path, int]] = []
 
 
-def _start_worker(gazetteer: Gazetteer, scratch: Path) -> None:
-    _WORKER.append((gazetteer, scratch))  # the caller's gazetteer (--gazetteer), not the packaged one
+def _start_worker(gazetteer: Gazetteer, scratch: Path, max_bytes: int) -> None:
+    _WORKER.append((gazetteer, scratch, max_bytes))  # the caller's gazetteer (--gazetteer), not the packaged one
 
 
 def _extract_in_worker(path: Path):
     return _extract_one(path, *_WORKER[0])
 
 
-def _extract_all(todo: list[Path], gazetteer: Gazetteer, scratch: Path, jobs: int) -> Iterator[Extracted | str]:
-    """Yield the outcome of each file in order; ``jobs`` > 1 extracts in that many processes."""
-    if jobs > 1 and len(todo) > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(gazetteer, scratch))
+@dataclass
+class _Plan:
+    """What one build is to do, worked out before the store is opened for writing."""
+
+    todo: list[Path]  # files to extract
+    built: dict[str, tuple[str, str]]  # file → (graph, sha256) of what the store holds
+    failures: list[str]  # messages of what failed so far (paths that match nothing)
+    pruned: list[str]  # graphs of files that are gone, to drop (--prune)
+    gazetteer: Gazetteer
+    jobs: int = 1
+    infer: bool = False
+    inferring: bool = False  # --infer and the store has no inferred graph yet
+    strict: bool = False
+    max_bytes: int = reader.MAX_BYTES
+    on_document: Callable[[str], None] | None = None
+
+
+def _extract_all(plan: _Plan, scratch: Path) -> Iterator[Extracted | str]:
+    """Yield the outcome of each file in order; ``plan.jobs`` > 1 extracts in that many processes."""
+    if plan.jobs > 1 and len(plan.todo) > 1:
+        pool = ProcessPoolExecutor(max_workers=plan.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(plan.gazetteer, scratch, plan.max_bytes))
         try:
-            yield from pool.map(_extract_in_worker, todo, chunksize=max(1, min(16, len(todo) // (jobs * 8))))
+            yield from pool.map(_extract_in_worker, plan.todo, chunksize=max(1, min(16, len(plan.todo) // (plan.jobs * 8))))
         finally:  # also when the writer stops early: cancel what has not started, wait for what has
             pool.shutdown(wait=True, cancel_futures=True)
     else:
-        for path in todo:
-            yield _extract_one(path, gazetteer, scratch)
+        for path in plan.todo:
+            yield _extract_one(path, plan.gazetteer, scratch, plan.max_bytes)
 
 
 def build(
@@ -127,25 +149,31 @@ def build(
     infer: bool = False,
     jobs: int = 1,
     prune: bool = False,
+    strict: bool = False,
+    max_bytes: int = reader.MAX_BYTES,
 ) -> BuildReport:
-    """Build the documents at ``paths`` into ``store``; raise BuildError and change nothing if any fails.
+    """Build the documents at ``paths`` into ``store`` in one atomic change.
 
-    A file whose bytes are unchanged since it was last built is skipped; a changed one replaces
-    its graph. ``jobs`` > 1 extracts in that many processes (the store has one writer: this one).
-    ``prune`` also drops the graphs of files that no longer exist.
+    A file that cannot be read or extracted is listed in ``BuildReport.failed`` and the others are
+    built; what the store held from that file stays as it was. With ``strict`` the first failure
+    raises BuildError and nothing is written. A file whose bytes are unchanged since it was last
+    built is skipped; a changed one replaces its graph. ``jobs`` > 1 extracts in that many
+    processes (the store has one writer: this one). ``prune`` also drops the graphs of files
+    that no longer exist. A file larger than ``max_bytes`` is refused.
     """
     started = time.perf_counter()
-    gazetteer = gazetteer or Gazetteer.load()
     files, skipped, missing = collect(paths)
     failures = [f"{path}: no such file or folder" for path in missing]
-    if not files and not failures:
-        failures.append("no documents found (policykg reads .txt and .html files)")
-    report = BuildReport(skipped=skipped)
+    if failures and strict:
+        raise BuildError(failures[0])
+    if not files:
+        raise BuildError("; ".join(failures) if failures else "no documents found (policykg reads .txt and .html files)")
+    report = BuildReport(skipped=skipped, failed=failures)
     built = _built(store)
     todo = []
     for path in files:
         known = built.get(str(path.resolve()))
-        if known and path.is_file() and known[1] == hashlib.sha256(path.read_bytes()).hexdigest():
+        if known and _unchanged(path, known[1]):
             report.unchanged.append(str(path))
             if on_document:
                 on_document(str(path))
@@ -153,38 +181,43 @@ def build(
             todo.append(path)
     pruned = sorted({graph for file, (graph, _) in built.items() if not Path(file).exists()}) if prune else []
     inferring = infer and triples.INFERRED_GRAPH.value not in _graphs(store)
-    if not todo and not failures and not pruned and not inferring:
-        report.seconds = time.perf_counter() - started  # nothing changed: the store stays as it is
-        return report
-    try:
-        report = _write(store, todo, gazetteer, jobs, report, built, failures, on_document, infer, pruned, inferring)
-    except _Unchanged:
-        pass  # every file to do was a copy of a document already built: the store stays as it is
+    plan = _Plan(todo, built, failures, pruned, gazetteer or Gazetteer.load(), jobs, infer, inferring, strict, max_bytes, on_document)
+    if todo or pruned or inferring:
+        try:
+            _write(store, plan, report)
+        except _Unchanged:
+            pass  # every file to do failed or was a copy of a document already built: the store stays as it is
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _unchanged(path: Path, sha256: str) -> bool:
+    try:
+        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False  # unreadable now: the reader will say why
 
 
 class _Unchanged(Exception):
     """Raised inside a store transaction to drop it: nothing it would write differs."""
 
 
-def _write(store: KnowledgeStore, todo: list[Path], gazetteer: Gazetteer, jobs: int, report: BuildReport, built: dict[str, tuple[str, str]],
-           failures: list[str], on_document, infer: bool, pruned: list[str], inferring: bool) -> BuildReport:
+def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
     """Extract the files to do and write them, the shared graphs and the search index into a new generation."""
     with store.scratch() as scratch, store.transaction() as generation:
-        with closing(_extract_all(todo, gazetteer, scratch, jobs)) as outcomes:
-            chosen, copies = _load(generation, outcomes, report, built, failures, on_document)
+        with closing(_extract_all(plan, scratch)) as outcomes:
+            chosen, copies = _load(generation, outcomes, report, plan)
         rebuilt = [Path(extracted.source) for extracted in chosen.values()] + copies  # a copy's earlier identity goes too
-        removed = sorted((set(_earlier_graphs(store, rebuilt, set(chosen))) | set(pruned)) - set(chosen))
-        if not chosen and not removed and not inferring:
+        removed = sorted((set(_earlier_graphs(store, rebuilt, set(chosen))) | set(plan.pruned)) - set(chosen))
+        if not chosen and not removed and not plan.inferring:
             raise _Unchanged
         generation.drop(removed)
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
         shared = {triples.ONTOLOGY_GRAPH.value: triples.ontology_quads(), triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load()),
-                  triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(titles, gazetteer.place_names))}
+                  triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(titles, plan.gazetteer.place_names))}
         generation.drop(shared)
         generation.add(quad for quads in shared.values() for quad in quads)
-        if infer:
+        if plan.infer:
             from policykg.ontology.rules import rules
 
             generation.infer(rules(), triples.INFERRED_GRAPH.value)
@@ -195,28 +228,29 @@ def _write(store: KnowledgeStore, todo: list[Path], gazetteer: Gazetteer, jobs: 
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed
     report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values())
-    return report
 
 
 BATCH_QUADS = 250_000  # quads bulk-loaded at once: bounds the loader's memory, and loading overlaps extraction
 
 
-def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, built: dict[str, tuple[str, str]],
-          failures: list[str], on_document) -> tuple[dict[str, Extracted], list[Path]]:
+def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, plan: _Plan) -> tuple[dict[str, Extracted], list[Path]]:
     """Load each file's graph into the new generation as extraction yields it, in batches; return
     the graph chosen for each document and the files that were copies of another file's document.
-    Raise BuildError, after all files, if any failed."""
+    A file that failed is added to ``plan.failures``; with ``plan.strict`` the first one raises BuildError."""
     kind_of = lambda path: "html" if Path(path).suffix.lower() in reader.HTML_SUFFIXES else "text"  # noqa: E731
-    kept = {built[str(Path(path).resolve())][0]: (path, kind_of(path)) for path in report.unchanged}
+    kept = {plan.built[str(Path(path).resolve())][0]: (path, kind_of(path)) for path in report.unchanged}
     chosen: dict[str, Extracted] = {}
     copies: list[Path] = []
     batch: list[Extracted] = []
     for outcome in outcomes:
+        if plan.on_document:
+            plan.on_document(outcome if isinstance(outcome, str) else outcome.source)
         if isinstance(outcome, str):
-            failures.append(outcome)
+            if plan.strict:
+                raise BuildError(outcome)
+            plan.failures.append(outcome)
             continue
-        if on_document:
-            on_document(outcome.source)
+        report.notes.extend(outcome.notes)
         graph, source, earlier = outcome.graph, outcome.source, chosen.get(outcome.graph)
         if graph in kept and not _prefer_path((source, outcome.kind), kept[graph]):  # an unchanged copy of it stays
             report.duplicates.append((source, kept[graph][0]))
@@ -235,8 +269,6 @@ def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, 
             if sum(extracted.count for extracted in batch) >= BATCH_QUADS:
                 generation.load([extracted.quads for extracted in batch])
                 batch = []
-    if failures:
-        raise BuildError("; ".join(failures))
     generation.load([extracted.quads for extracted in batch])
     return chosen, copies
 

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from policykg import results
 from policykg.build import BuildError, build as build_documents
 from policykg.graph_builder.gazetteer import Gazetteer, GazetteerError
+from policykg.graph_builder import reader
 from policykg.graph_builder.reader import ReadError
 from policykg.queries import QueryError, all_queries, load
 from policykg.store import DEFAULT_PATH, KnowledgeStore, StoreError
@@ -95,12 +96,19 @@ def main() -> None:
 @click.option("--infer", is_flag=True, help="Also materialise what the ontology entails (eli:cites, org:subOrganizationOf, inverses …) into the inferred graph.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes that extract in parallel (default: the number of cores).")
 @click.option("--prune", is_flag=True, help="Also drop the graphs of files that no longer exist.")
-def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer: bool, jobs: int | None, prune: bool) -> None:
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be built, and write nothing.")
+@click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=reader.MAX_BYTES / 2**20, show_default=True,
+              help="Largest document to read, in MB.")
+def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer: bool, jobs: int | None, prune: bool,
+          strict: bool, max_size: float) -> None:
     """Read documents (files, folders, globs) and write their graph into the store.
 
     Each document gets its own named graph; building it again replaces that graph, and a file
-    whose bytes did not change is skipped. If any document cannot be read, nothing is written
-    and every failure is listed. On a terminal a progress bar shows documents per second.
+    whose bytes did not change is skipped. A file that cannot be read (empty, binary, not a
+    document, too large …) is listed at the end with the reason, the others are built, and the
+    exit status is 1; what the store held from that file stays. With --strict the first such
+    file stops the build and nothing is written. On a terminal a progress bar shows documents
+    per second.
 
     \b
     Example:
@@ -119,7 +127,8 @@ def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer:
     bar = tqdm(total=len(collect(paths)[0]), unit="doc", file=sys.stderr, leave=False) if sys.stderr.isatty() else None
     try:
         report = build_documents(paths, store, Gazetteer.load(gazetteer) if gazetteer else None, infer=infer,
-                                 on_document=(lambda _: bar.update()) if bar else None, jobs=jobs or os.cpu_count() or 1, prune=prune)
+                                 on_document=(lambda _: bar.update()) if bar else None, jobs=jobs or os.cpu_count() or 1, prune=prune,
+                                 strict=strict, max_bytes=int(max_size * 2**20))
     except _DOMAIN_ERRORS as error:
         raise _fail(error) from None
     finally:
@@ -132,7 +141,14 @@ def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer:
         click.echo(f"skipped {len(report.skipped)} file(s) that are not .txt or .html documents ({', '.join(kinds)})", err=True)
     unchanged = f", {len(report.unchanged)} unchanged" if report.unchanged else ""
     removed = f", {len(report.removed)} graph(s) dropped" if report.removed else ""
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
     click.echo(f"built {len(report.documents)} document(s){unchanged}{removed}, {report.quads} quads, in {report.seconds:.2f} s into {store_path}")
+    if report.failed:
+        click.echo(f"failed {len(report.failed)} file(s), not built (what the store held from them is unchanged):", err=True)
+        for failure in report.failed:
+            click.echo(f"  {' '.join(failure.split())}", err=True)
+        sys.exit(1)
 
 
 @main.command("remove")

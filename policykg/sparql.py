@@ -24,6 +24,8 @@ from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
+from policykg.store import KnowledgeStore, StoreError
+
 RESULT_TYPES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
     "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
@@ -205,7 +207,7 @@ def _die_with_parent() -> None:
 def _worker(path: str, requests, responses) -> None:
     """Answer queries from ``requests`` one by one, reopening the store when a build swapped it."""
     _die_with_parent()
-    opened, store = None, None
+    knowledge, opened, store = KnowledgeStore(path), None, None
     while True:
         try:
             job = requests.recv()
@@ -215,7 +217,11 @@ def _worker(path: str, requests, responses) -> None:
             return
         current = os.path.realpath(os.path.join(path, "current"))
         if current != opened:
-            store, opened = ox.Store.read_only(current), current
+            try:
+                store, opened = knowledge.reader(), current
+            except StoreError as error:
+                responses.send(_plain(503, str(error)))
+                continue
         responses.send(answer(store, *job))
 
 

@@ -31,6 +31,7 @@ FORMAT = "policykg-store 1"
 CURRENT = "current"
 SCRATCH = "incoming"
 DEFAULT_PATH = "kg"
+READERS_GRACE = 300.0  # seconds a process keeps an older generation it read after opening a newer one
 
 
 class StoreError(RuntimeError):
@@ -82,6 +83,44 @@ def _abandoned(scratch: Path, grace: float = 60.0) -> bool:
         return True
 
 
+def _readers_lock(generation: Path) -> Path:
+    return generation.parent / f".{generation.name}.readers"
+
+
+# Generations this process reads: a shared lock on each keeps a build from deleting it while it is
+# in use (Oxigraph opens some of a database's files only when a query first needs them).
+# generation folder → (lock file handle, when a newer generation of the store was opened here)
+_HELD: dict[Path, tuple[io.TextIOWrapper, float | None]] = {}
+
+
+def _hold(generation: Path) -> bool:
+    """Take a shared lock on a generation for this process; False if a build removed it meanwhile."""
+    if generation not in _HELD:
+        handle = open(_readers_lock(generation), "a")
+        fcntl.flock(handle, fcntl.LOCK_SH)  # waits only while a sweep is deleting this very generation
+        if not (generation / "CURRENT").exists():
+            handle.close()
+            return False
+        _HELD[generation] = (handle, None)
+    _HELD[generation] = (_HELD[generation][0], None)
+    now = time.time()
+    for other, (handle, superseded) in list(_HELD.items()):
+        if other.parent != generation.parent or other == generation:
+            continue
+        if superseded is None:
+            _HELD[other] = (handle, now)
+        elif now - superseded > READERS_GRACE:
+            handle.close()
+            del _HELD[other]
+    return True
+
+
+def _release(store: Path, keep: Path | None) -> None:
+    """Let go of this process's locks on a store's generations other than ``keep``."""
+    for generation in [held for held in _HELD if held.parent == store and held != keep]:
+        _HELD.pop(generation)[0].close()
+
+
 class _Concatenated(io.RawIOBase):
     """The bytes of several files read as one stream, one file open at a time."""
 
@@ -114,6 +153,7 @@ class Generation:
 
     def __init__(self, store: ox.Store, folder: Path, previous: Path | None):
         self._store, self.folder, self.previous = store, folder, previous
+        self._loads = 0
 
     def drop(self, graphs: Iterable[str]) -> None:
         """Remove named graphs (those not there are ignored)."""
@@ -129,11 +169,22 @@ class Generation:
         if files:
             with io.BufferedReader(_Concatenated(files), buffer_size=1 << 20) as stream:
                 self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)
+            self._loads += 1
 
     def infer(self, rules: list[str], graph: str) -> int:
         """Replace ``graph`` with what the rules derive from all graphs; return the triples added."""
         self._store.remove_graph(ox.NamedNode(graph))
         return _infer(self._store, rules, ox.NamedNode(graph)) if rules else 0
+
+    def finish(self) -> None:
+        """Merge the sorted files of several bulk loads into one run and release the database.
+
+        Each bulk load adds its own sorted files, which every later lookup has to search; after
+        several loads they are merged (queries at 1,000 documents got 30–45 % faster for about
+        3 s of merging)."""
+        if self._store is not None and self._loads > 1:
+            self._store.optimize()
+        self.close()
 
     def close(self) -> None:
         """Write everything to disk and release the database (once; later calls do nothing)."""
@@ -166,12 +217,18 @@ class KnowledgeStore:
             raise StoreError(f"{self.path}: the store is empty; build it with `policykg build DOCUMENTS --store {self.path}`")
 
     def reader(self) -> ox.Store:
-        """Open the current generation read-only."""
+        """Open the current generation read-only. It stays on disk while this process may still
+        read it, even after a build has switched in a newer one."""
         self._check()
-        try:
-            return ox.Store.read_only(str((self.path / CURRENT).resolve()))
-        except OSError as error:
-            raise StoreError(f"{self.path}: cannot open the store: {error}") from None
+        for _ in range(10):
+            generation = (self.path / CURRENT).resolve()
+            if not _hold(generation):
+                continue  # a build switched generations and removed this one just now: look again
+            try:
+                return ox.Store.read_only(str(generation))
+            except OSError as error:
+                raise StoreError(f"{self.path}: cannot open the store: {' '.join(str(error).split())}") from None
+        raise StoreError(f"{self.path}: the store changed ten times while being opened; try again")
 
     def query(self, sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode] | None = None):
         """Run a SPARQL query over the union of all named graphs, with variables bound to values.
@@ -206,8 +263,11 @@ class KnowledgeStore:
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
-        self.path.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path / ".lock", "w")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path / ".lock", "w")
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot write to the store ({error.strerror or error})") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -228,8 +288,11 @@ class KnowledgeStore:
     def scratch(self) -> Iterator[Path]:
         """A folder beside the store, on the same disk, for a build's intermediate files; removed
         afterwards (and by the next build's sweep if this one is killed)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}-{SCRATCH}-", dir=self.path.parent))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}-{SCRATCH}-", dir=self.path.parent))
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot write beside the store in {self.path.parent} ({error.strerror or error})") from None
         handle = open(folder / ".lock", "w")
         fcntl.flock(handle, fcntl.LOCK_EX)  # held while in use: a sweep only takes folders nobody holds
         try:
@@ -242,28 +305,44 @@ class KnowledgeStore:
     def transaction(self) -> Iterator[Generation]:
         """Write a new generation: a checkpoint of the current one, changed through the
         :class:`Generation` given, and switched in when the block ends without an error.
-        An error (or a kill) leaves the current generation as it was."""
+        An error (or a kill) leaves the current generation as it was; a first build that fails
+        leaves no store behind."""
         if self.path.exists() and any(self.path.iterdir()) and not (self.path / MARKER).is_file():
             raise StoreError(f"{self.path}: the folder exists and is not a policykg store; choose another --store path")
-        with self._lock():
-            (self.path / MARKER).write_text(FORMAT + "\n", encoding="utf-8")
-            self._sweep()
-            fresh = self.path / f"gen-{uuid.uuid4().hex[:12]}"
-            try:
-                current = self.path / CURRENT
-                previous = current.resolve() if current.exists() else None
-                if previous is not None:
-                    ox.Store.read_only(str(previous)).backup(str(fresh))
-                generation = Generation(ox.Store(str(fresh)), fresh, previous)
+        first = not self.path.exists()
+        try:
+            with self._lock():
+                self._write_marker()
+                self._sweep()
+                fresh = self.path / f"gen-{uuid.uuid4().hex[:12]}"
                 try:
-                    yield generation
-                finally:
-                    generation.close()
-                self._switch(fresh)
-            except BaseException:
-                shutil.rmtree(fresh, ignore_errors=True)
-                raise
-            self._sweep()
+                    current = self.path / CURRENT
+                    previous = current.resolve() if current.exists() else None
+                    if previous is not None:
+                        ox.Store.read_only(str(previous)).backup(str(fresh))
+                    generation = Generation(ox.Store(str(fresh)), fresh, previous)
+                    try:
+                        yield generation
+                        generation.finish()
+                    finally:
+                        generation.close()
+                    self._switch(fresh)
+                except BaseException:
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    raise
+                self._sweep()
+        except BaseException:
+            if first:
+                shutil.rmtree(self.path, ignore_errors=True)
+            raise
+
+    def _write_marker(self) -> None:
+        marker = self.path / MARKER
+        if not marker.is_file() or marker.read_text(encoding="utf-8").strip() != FORMAT:
+            if marker.is_file():
+                raise StoreError(f"{self.path}: store format {marker.read_text(encoding='utf-8').strip()!r} is not {FORMAT!r}; "
+                                 "build into a new --store path, or remove this one first")
+            marker.write_text(FORMAT + "\n", encoding="utf-8")
 
     def replace(self, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = ()) -> None:
         """Atomically replace named graphs with new quads and drop others; all or nothing."""
@@ -282,13 +361,23 @@ class KnowledgeStore:
             os.close(directory)
 
     def _sweep(self) -> None:
-        """Remove generations that are not current: left by an earlier swap or a killed build."""
+        """Remove generations that are not current and that no process reads: left by an earlier
+        swap or a killed build. A generation still being read is left for a later build."""
         current = (self.path / CURRENT).resolve() if (self.path / CURRENT).exists() else None
+        _release(self.path.resolve(), current)  # this process's own reads of them are over
         for entry in self.path.parent.glob(f".{glob.escape(self.path.name)}-{SCRATCH}-*"):
             if entry.is_dir() and _abandoned(entry):
                 shutil.rmtree(entry, ignore_errors=True)
         for entry in self.path.iterdir():
             if entry.name.startswith("gen-") and entry.resolve() != current:
-                shutil.rmtree(entry, ignore_errors=True)
+                with open(_readers_lock(entry), "a") as handle:
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue  # a reader has it open
+                    shutil.rmtree(entry, ignore_errors=True)
+                    _readers_lock(entry).unlink(missing_ok=True)
             elif entry.name.startswith(".current-"):
                 entry.unlink(missing_ok=True)
+            elif entry.name.startswith(".gen-") and entry.name.endswith(".readers") and not (self.path / entry.name[1:-8]).exists():
+                entry.unlink(missing_ok=True)  # the lock of a generation already removed

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from policykg.cli import main
 
-from support import SEED
+from support import CHENGDU, SEED
 
 COMMANDS = ["build", "query", "queries", "stats", "export", "viz"]
 
@@ -90,9 +90,25 @@ def test_a_failed_build_leaves_the_store_as_it_was(store, tmp_path):
     before = invoke("export", "-f", "nquads", "--store", store).output
     binary = tmp_path / "scan.txt"
     binary.write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
-    result = invoke("build", SEED, binary, "--store", store)
-    assert result.exit_code == 1 and f"Error: {binary}: binary data, not a text document" in result.output
+    result = invoke("build", SEED, binary, CHENGDU, "--store", store, "--strict")
+    assert result.exit_code == 1 and result.output == f"Error: {binary}: binary data, not a text document\n"
     assert invoke("export", "-f", "nquads", "--store", store).output == before
+
+
+def test_a_build_lists_the_files_it_could_not_build_and_fails(tmp_path):
+    empty, binary, missing = tmp_path / "empty.txt", tmp_path / "scan.txt", tmp_path / "gone.txt"
+    empty.write_bytes(b"")
+    binary.write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
+    result = invoke("build", SEED, empty, binary, missing, "--store", tmp_path / "kg")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [
+        "failed 3 file(s), not built (what the store held from them is unchanged):",
+        f"  {missing}: no such file or folder",
+        f"  {empty}: the file is empty",
+        f"  {binary}: binary data, not a text document",
+    ]
+    assert result.output.startswith("built 1 document(s), ")
+    assert invoke("query", "documents", "--store", tmp_path / "kg", "--format", "csv").output.count("\n") == 4  # header, the seed notice and its plan and summary
 
 
 @pytest.mark.parametrize(("fmt", "parse"), [("turtle", "turtle"), ("jsonld", "json-ld"), ("rdfxml", "xml"), ("ntriples", "nt")])

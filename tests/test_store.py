@@ -57,15 +57,38 @@ def test_rebuilding_one_document_replaces_only_its_graph(tmp_path):
     assert "3500" in values and "3000" in values  # the other 3000s of the plan are still there
 
 
-def test_a_bad_file_fails_the_build_and_changes_nothing(tmp_path):
+def test_a_bad_file_is_listed_and_the_others_are_built(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    notice = tmp_path / "notice.txt"
+    shutil.copy(CHENGDU, notice)
+    build([SEED, notice], store)
+    built, before = build_module._built(store), snapshot(store)
+    notice.write_bytes(b"")  # a download that came back empty: what was built from the file stays
+    report = build([SEED, notice, BAOTOU], store)
+    assert report.failed == [f"{notice}: the file is empty"] and report.documents == [str(BAOTOU)]
+    after = snapshot(store)
+    assert build_module._built(store).keys() == built.keys() | {str(BAOTOU.resolve())}
+    for graph, _ in built.values():
+        assert {quad for quad in after if quad.graph_name.value == graph} == {quad for quad in before if quad.graph_name.value == graph}
+
+
+def test_strict_stops_at_the_first_bad_file_and_changes_nothing(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     build([SEED], store)
     before, gens = snapshot(store), generations(store)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     with pytest.raises(BuildError, match=r"empty\.txt: the file is empty"):
-        build([CHENGDU, empty], store)
+        build([CHENGDU, empty], store, strict=True)
     assert snapshot(store) == before and generations(store) == gens
+
+
+def test_a_first_build_that_fails_leaves_no_store(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(BuildError):
+        build([CHENGDU, empty], KnowledgeStore(tmp_path / "kg"), strict=True)
+    assert not (tmp_path / "kg").exists()
 
 
 def test_a_write_that_raises_midway_changes_nothing(tmp_path):
