@@ -47,6 +47,12 @@ def header_field(line: str) -> bool:
     return bool(_FIELD.search(line)) and len(line) < 160
 
 
+def _title_date(line: str) -> re.Match | None:
+    """Find a (2025-01-27) at the end of a title line, looking only at its tail: searched from
+    every space of a long run of them, the pattern would take time quadratic in the run."""
+    return _TITLE_DATE.search(line, max(0, len(line) - 40))
+
+
 def title_line(text: str) -> tuple[int, int, str]:
     """Return the span and text of the title: the first non-empty line, less a trailing (date)."""
     offset = 0
@@ -54,7 +60,8 @@ def title_line(text: str) -> tuple[int, int, str]:
         stripped = line.strip(SPACE)
         if stripped:
             start = offset + line.index(stripped[0])
-            title = _TITLE_DATE.sub("", stripped).strip(SPACE)
+            dated = _title_date(stripped)
+            title = (stripped[: dated.start()] if dated else stripped).strip(SPACE)
             return start, start + len(title), title
         offset += len(line) + 1
     return 0, 0, ""
@@ -66,12 +73,14 @@ def read_meta(text: str) -> DocumentMeta:
     fields: dict[str, str] = {}
     lines = text.split("\n")
     for line in lines[:HEADER_LINES]:
+        if len(line) > 400:
+            continue  # a paragraph, not a label–value line (and label lookaheads over it would be slow)
         for match in _FIELD.finditer(line):
             field = next(name for name in _LABELS if match.group(name))
             if match["value"] and field not in fields:
                 fields[field] = match["value"].strip(SPACE + "|")
     first = next((line for line in lines if line.strip(SPACE)), "")
-    dated = _TITLE_DATE.search(first.strip(SPACE))
+    dated = _title_date(first.strip(SPACE))
     if dated and "date_published" not in fields:
         fields["date_published"] = dated.group(1)
     if "doc_number" not in fields:

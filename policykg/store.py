@@ -96,7 +96,13 @@ _HELD: dict[Path, tuple[io.TextIOWrapper, float | None]] = {}
 def _hold(generation: Path) -> bool:
     """Take a shared lock on a generation for this process; False if a build removed it meanwhile."""
     if generation not in _HELD:
-        handle = open(_readers_lock(generation), "a")
+        try:
+            handle = open(_readers_lock(generation), "a")
+        except OSError:  # a store this user may only read: lock the file if a builder made it, else read unmarked
+            try:
+                handle = open(_readers_lock(generation))
+            except OSError:
+                return (generation / "CURRENT").exists()
         fcntl.flock(handle, fcntl.LOCK_SH)  # waits only while a sweep is deleting this very generation
         if not (generation / "CURRENT").exists():
             handle.close()
@@ -212,9 +218,13 @@ class KnowledgeStore:
             raise StoreError(f"{self.path}: not a policykg store (no {MARKER} file); choose another --store path")
         found = (self.path / MARKER).read_text(encoding="utf-8").strip()
         if found != FORMAT:
-            raise StoreError(f"{self.path}: store format {found!r} is not {FORMAT!r}; rebuild it with `policykg build`")
+            raise StoreError(self._foreign(found))
         if not (self.path / CURRENT).exists():
             raise StoreError(f"{self.path}: the store is empty; build it with `policykg build DOCUMENTS --store {self.path}`")
+
+    def _foreign(self, found: str) -> str:
+        return (f"{self.path}: store format {found!r} is not {FORMAT!r} (another version of policykg made it); "
+                "build into a new --store path, or remove this one and build again")
 
     def reader(self) -> ox.Store:
         """Open the current generation read-only. It stays on disk while this process may still
@@ -226,7 +236,7 @@ class KnowledgeStore:
                 continue  # a build switched generations and removed this one just now: look again
             try:
                 return ox.Store.read_only(str(generation))
-            except OSError as error:
+            except (OSError, RuntimeError) as error:  # RocksDB reports a damaged database as a RuntimeError
                 raise StoreError(f"{self.path}: cannot open the store: {' '.join(str(error).split())}") from None
         raise StoreError(f"{self.path}: the store changed ten times while being opened; try again")
 
@@ -340,8 +350,7 @@ class KnowledgeStore:
         marker = self.path / MARKER
         if not marker.is_file() or marker.read_text(encoding="utf-8").strip() != FORMAT:
             if marker.is_file():
-                raise StoreError(f"{self.path}: store format {marker.read_text(encoding='utf-8').strip()!r} is not {FORMAT!r}; "
-                                 "build into a new --store path, or remove this one first")
+                raise StoreError(self._foreign(marker.read_text(encoding="utf-8").strip()))
             marker.write_text(FORMAT + "\n", encoding="utf-8")
 
     def replace(self, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = ()) -> None:

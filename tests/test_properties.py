@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +76,19 @@ def test_any_html_reduces_to_text_it_holds_without_its_tags(markup):
     assert "<div>" not in page.text and "<br/>" not in page.text and "<h1>" not in page.text
     # nothing is invented: every character shown comes from the page (or the separators and labels added)
     assert set(page.text) <= set(html.unescape(markup)) | set("\n |：发布时间")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=600), ANY_TEXT.map(lambda text: text.encode("utf-8")), GENRE_TEXT.map(lambda text: text.encode("utf-16"))),
+       suffix=st.sampled_from([".txt", ".html"]), cut=st.integers(min_value=0, max_value=3))
+def test_reading_any_file_gives_a_source_or_a_read_error_and_the_same_each_time(tmp_path, data, suffix, cut):
+    path = tmp_path / f"any{suffix}"
+    path.write_bytes(data[: len(data) - cut])
+    try:
+        first = reader.read(path)
+    except ReadError as error:
+        assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
+        with pytest.raises(ReadError):
+            reader.read(path)
+    else:
+        assert first == reader.read(path) and "\r" not in first.text and first.format in ("text", "html")
