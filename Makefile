@@ -48,3 +48,4 @@ bench: dev
 	$(BIN)/python bench/viz.py
 	$(BIN)/python bench/infer.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/load.py

@@ -292,10 +292,12 @@ def search(text: str, limit: int, output_format: str, store_path: str) -> None:
 @click.option("--time-limit", default=10.0, show_default=True, type=float, help="Seconds a SPARQL query may run before it is stopped.")
 @click.option("--row-limit", default=10000, show_default=True, type=int, help="Most results one SPARQL query returns.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Processes that answer SPARQL queries.")
+@click.option("--max-body", default=1024, show_default=True, type=click.IntRange(min=1), help="Largest request body accepted, in KB (413 beyond).")
 @click.option("--get", "path", metavar="PATH", help="Print the response to one request (e.g. /sparql?query=…) and exit, opening no socket.")
 @click.option("--accept", default="*/*", show_default=True, help="The Accept header sent with --get.")
 @store_option
-def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int, path: str | None, accept: str, store_path: str) -> None:
+def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int, max_body: int, path: str | None, accept: str,
+          store_path: str) -> None:
     """Serve the SPARQL endpoint at /sparql and the pages: /, /query, /search, /graph, /id/….
 
     \b
@@ -311,7 +313,7 @@ def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int,
     from policykg.server import App
 
     try:
-        app = App(store_path, time_limit, row_limit, workers)
+        app = App(store_path, time_limit, row_limit, workers, max_body * 1024)
     except _DOMAIN_ERRORS as error:
         raise _fail(error) from None
     try:

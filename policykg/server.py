@@ -12,13 +12,14 @@ Every page is rendered on the server with autoescaping: document text is always 
 
 from __future__ import annotations
 
+import io
 import tempfile
 from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -47,10 +48,10 @@ def _link(iri: str) -> str | None:
 class App:
     """The WSGI application; ``App("kg")`` serves the store in ./kg."""
 
-    def __init__(self, store_path: str | Path, time_limit: float = 10.0, row_limit: int = 10000, workers: int = 2):
+    def __init__(self, store_path: str | Path, time_limit: float = 10.0, row_limit: int = 10000, workers: int = 2, max_body: int = 2**20):
         self.store = KnowledgeStore(store_path)
         self.store.reader()  # fail now, with the store's own message, if there is nothing to serve
-        self.time_limit, self.row_limit, self.workers = time_limit, row_limit, workers
+        self.time_limit, self.row_limit, self.workers, self.max_body = time_limit, row_limit, workers, max_body
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
         self.urls = Map([
             Rule("/", endpoint="home"), Rule("/query", endpoint="query"), Rule("/sparql", endpoint="sparql"),
@@ -68,8 +69,8 @@ class App:
             self.pool.close()
 
     def __call__(self, environ, start_response):
-        request = Request(environ)
         try:
+            request = self._within_limit(environ)
             endpoint, values = self.urls.bind_to_environ(environ).match()
             response = getattr(self, f"on_{endpoint}")(request, **values)
         except HTTPException as error:
@@ -77,6 +78,21 @@ class App:
         except StoreError as error:
             response = Response(f"{error}\n", 503, content_type="text/plain; charset=utf-8")
         return response(environ, start_response)
+
+    def _within_limit(self, environ) -> Request:
+        """Read the request, refusing with 413 a body over the limit, whether its length is declared
+        or it comes in chunks (werkzeug would silently cut a chunked body short)."""
+        request = Request(environ)
+        if (request.content_length or 0) > self.max_body:
+            raise RequestEntityTooLarge(f"the request body is {request.content_length} bytes; at most {self.max_body} are accepted")
+        if request.method in ("POST", "PUT", "PATCH"):
+            body = request.stream.read(self.max_body + 1)
+            if len(body) > self.max_body:
+                raise RequestEntityTooLarge(f"the request body is longer than {self.max_body} bytes; at most {self.max_body} are accepted")
+            environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            request = Request(environ)
+        return request
 
     def page(self, template: str, **context) -> Response:
         html = self.templates.get_template(template).render(id_base=ID_BASE, **context)

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from support import BAOTOU, CHENGDU, DOCUMENTS, SEED
@@ -88,9 +89,10 @@ def live_server(seed_store):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    log = tempfile.TemporaryFile()  # the server logs each request: an unread pipe would fill and stop it
     process = subprocess.Popen(
         [sys.executable, "-m", "policykg", "serve", "--store", str(seed_store.path), "--port", str(port), "--workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -101,7 +103,9 @@ def live_server(seed_store):
             time.sleep(0.1)
     else:
         process.kill()
-        pytest.fail("the server did not start: " + process.stderr.read().decode())
+        log.seek(0)
+        pytest.fail("the server did not start: " + log.read().decode(errors="replace"))
     yield base
     process.terminate()
     process.wait(timeout=10)
+    log.close()

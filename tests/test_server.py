@@ -19,7 +19,7 @@ COUNT = "PREFIX pkg: <https://w3id.org/policykg/ontology#> SELECT (COUNT(?c) AS 
 
 @pytest.fixture(scope="module")
 def app(seed_store):
-    application = App(seed_store.path, time_limit=2.0, row_limit=5, workers=1)
+    application = App(seed_store.path, time_limit=2.0, row_limit=5, workers=1, max_body=64 * 1024)
     yield application
     application.close()
 
@@ -74,6 +74,10 @@ def test_construct_answers_as_rdf(client, format, mimetype):
         ({"query_string": {"query": "INSERT DATA { <a:b> <a:c> <a:d> }"}}, 403, "read-only"),
         ({"query_string": {"query": "CLEAR ALL"}}, 403, "read-only"),
         ({"query_string": {"query": "LOAD <http://example.org/x>"}}, 403, "read-only"),
+        ({"query_string": {"query": "DROP GRAPH <https://w3id.org/policykg/graph/ontology>"}}, 403, "read-only"),
+        ({"method": "POST", "data": {"update": "DELETE WHERE { ?s ?p ?o }"}}, 403, "read-only"),
+        ({"method": "POST", "data": b"\xff\xfeSELECT", "content_type": "application/sparql-query"}, 400, "invalid SPARQL"),
+        ({"method": "POST", "data": b"x" * (64 * 1024 + 1), "content_type": "application/sparql-query"}, 413, "at most 65536 are accepted"),
         ({"query_string": {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}}, 403, "SERVICE"),
     ],
 )
@@ -241,3 +245,18 @@ def test_stopping_the_server_stops_its_workers(seed_store):
     time.sleep(0.5)
     alive = [pid for pid in children if subprocess.run(["ps", "-p", str(pid), "-o", "stat="], capture_output=True, text=True).stdout.strip() not in ("", "Z")]
     assert alive == []
+
+
+def test_a_real_server_cuts_off_a_body_over_the_limit_even_when_chunked(live_server):
+    import httpx
+
+    whole = httpx.post(live_server + "/sparql", content=b"#" * (2 * 2**20), headers={"Content-Type": "application/sparql-query"})
+    assert whole.status_code == 413 and "at most 1048576 are accepted" in whole.text
+
+    def chunks():
+        for _ in range(64):
+            yield b"#" * 32768
+
+    chunked = httpx.post(live_server + "/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    assert chunked.status_code == 413
+    assert httpx.get(live_server + "/sparql", params={"query": ASK}).status_code == 200  # and it goes on serving
