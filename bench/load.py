@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import pyoxigraph as ox
 
 from policykg import queries
 from policykg.store import KnowledgeStore, bind_values

@@ -88,7 +88,7 @@ def _extract_one(path: Path, gazetteer: Gazetteer, scratch: Path, max_bytes: int
         extraction = pipeline.extract(reader.read(path, max_bytes), gazetteer)
     except (reader.ReadError, pipeline.ExtractionError) as error:
         return str(error)
-    except Exception as error:  # a fault of policykg's, not of the file: say so, and build the others
+    except Exception as error:  # noqa: BLE001 - a fault of policykg's, not of the file: say so, and build the others
         return f"{path}: policykg failed on this file ({type(error).__name__}: {' '.join(str(error).split())}); please report it"
     quads = triples.quads(extraction)
     graph = triples.graph_iri(extraction).value
