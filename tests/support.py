@@ -27,3 +27,17 @@ ESCAPE_DOCUMENT = (
     "某市民政局\n"
     "2025年1月22日\n"
 )
+
+# Every way markup can ride in on a document: in the notice's title, in 《》 titles, in “” program
+# names, in sentences, as a javascript: link and as an attribute break-out. Each payload, if it
+# ran, would set window.__xss.
+HOSTILE_DOCUMENT = (
+    '某市民政局关于印发《<script>window.__xss=1</script>养老服务办法》的通知"><img src=x onerror=window.__xss=2>\n'
+    "各区民政局：\n"
+    '现将《"><img src=x onerror=window.__xss=3>实施方案》印发给你们，请认真贯彻执行。\n'
+    "某市民政局\n"
+    "2025年1月22日\n"
+    "一、加强养老服务。实施“<img src=x onerror=window.__xss=4>”行动，新增养老床位3000张。\n"
+    '二、依据《javascript:window.__xss=5》开展检查，市民政局会同市财政局负责<a href="javascript:window.__xss=6">点击</a>。\n'
+    "三、推进“<svg onload=window.__xss=7>”工程，到2025年社区食堂达到200家<script>window.__xss=8</script>。\n"
+)
