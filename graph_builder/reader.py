@@ -27,6 +27,13 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# what portals also publish, and what to do about it
+_FORMATS = (
+    (b"%PDF-", "a PDF file; policykg reads text and HTML: convert it first (e.g. pdftotext -enc UTF-8)"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip); policykg reads text and HTML: save the document as text first"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word or Excel 97–2003 file; policykg reads text and HTML: save the document as text first"),
+    (b"{\\rtf", "an RTF file; policykg reads text and HTML: save the document as text first"),
+)
 # GBK and GB2312 are subsets of GB18030: decoding with the superset never loses a character.
 _WIDEN = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "big5": "big5hkscs"}
 
@@ -68,6 +75,9 @@ def _decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
                     note = f"{name}: ends in the middle of a {encoding} character (a truncated download?); its last {len(data) - error.start} byte(s) were dropped"
                     return _clean(data[: error.start].decode(encoding)), encoding.replace("-sig", ""), (note,)
                 raise ReadError(f"{name}: not valid {encoding} despite its byte order mark ({error.reason} at byte {error.start})") from None
+    for magic, what in _FORMATS:
+        if data.startswith(magic):
+            raise ReadError(f"{name}: {what}")
     if b"\x00" in data[:4096]:
         raise ReadError(f"{name}: binary data, not a text document")
     try:

@@ -58,6 +58,9 @@ def test_an_html_page_is_reduced_to_its_article():
         (b"   \n\n", "the file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data, not a text document"),
         (b"<html><body><script>var a = 1;</script></body></html>", "the HTML page holds no text"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF file; policykg reads text and HTML: convert it first (e.g. pdftotext -enc UTF-8)"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "a ZIP archive (a .docx, .xlsx or .zip); policykg reads text and HTML: save the document as text first"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "a Word or Excel 97–2003 file; policykg reads text and HTML: save the document as text first"),
     ],
 )
 def test_what_is_not_a_document_gets_a_one_line_error_naming_the_file(tmp_path, content, message):
