@@ -71,9 +71,10 @@ def _decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
             try:
                 return _clean(data.decode(encoding)), encoding.replace("-sig", ""), ()
             except UnicodeDecodeError as error:
-                if error.reason == "truncated data" and error.end == len(data):  # an odd byte left at the end
-                    note = f"{name}: ends in the middle of a {encoding} character (a truncated download?); its last {len(data) - error.start} byte(s) were dropped"
-                    return _clean(data[: error.start].decode(encoding)), encoding.replace("-sig", ""), (note,)
+                decoded = error.object  # what the codec was decoding: after the BOM, for utf-8-sig
+                if error.reason in ("truncated data", "unexpected end of data") and error.end == len(decoded) and len(decoded) - error.start <= 3:
+                    note = f"{name}: ends in the middle of a {encoding.replace('-sig', '')} character (a truncated download?); its last {len(decoded) - error.start} byte(s) were dropped"
+                    return _clean(decoded[: error.start].decode(encoding)), encoding.replace("-sig", ""), (note,)
                 raise ReadError(f"{name}: not valid {encoding} despite its byte order mark ({error.reason} at byte {error.start})") from None
     for magic, what in _FORMATS:
         if data.startswith(magic):

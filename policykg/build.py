@@ -173,7 +173,7 @@ def build(
     todo = []
     for path in files:
         known = built.get(str(path.resolve()))
-        if known and _unchanged(path, known[1]):
+        if known and _unchanged(path, known[1], max_bytes):
             report.unchanged.append(str(path))
             if on_document:
                 on_document(str(path))
@@ -191,9 +191,9 @@ def build(
     return report
 
 
-def _unchanged(path: Path, sha256: str) -> bool:
+def _unchanged(path: Path, sha256: str, max_bytes: int) -> bool:
     try:
-        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+        return path.is_file() and path.stat().st_size <= max_bytes and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
     except OSError:
         return False  # unreadable now: the reader will say why
 

@@ -286,6 +286,15 @@ def search(text: str, limit: int, output_format: str, store_path: str) -> None:
     click.echo(results.render(results.Table(columns, table.rows), output_format))
 
 
+def _handler():
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        timeout = 30  # seconds a connection may stay silent: a client that stops sending frees its thread
+
+    return Handler
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -331,7 +340,7 @@ def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int,
         signal.signal(signal.SIGTERM, stop)
         app.pool  # start the query workers now, before the first request
         try:
-            run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+            run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False, request_handler=_handler())
         except KeyboardInterrupt:
             pass
     finally:

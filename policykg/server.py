@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader
-from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -51,6 +51,7 @@ class App:
     def __init__(self, store_path: str | Path, time_limit: float = 10.0, row_limit: int = 10000, workers: int = 2, max_body: int = 2**20):
         self.store = KnowledgeStore(store_path)
         self.store.reader()  # fail now, with the store's own message, if there is nothing to serve
+        self.store.release(keep_last=False)  # and hold no generation until a page reads one
         self.time_limit, self.row_limit, self.workers, self.max_body = time_limit, row_limit, workers, max_body
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
         self.urls = Map([
@@ -86,7 +87,10 @@ class App:
         if (request.content_length or 0) > self.max_body:
             raise RequestEntityTooLarge(f"the request body is {request.content_length} bytes; at most {self.max_body} are accepted")
         if request.method in ("POST", "PUT", "PATCH"):
-            body = request.stream.read(self.max_body + 1)
+            try:
+                body = request.stream.read(self.max_body + 1)
+            except (OSError, ValueError) as error:  # a malformed chunk header, a body cut short
+                raise BadRequest(f"cannot read the request body: {' '.join(str(error).split())}") from None
             if len(body) > self.max_body:
                 raise RequestEntityTooLarge(f"the request body is longer than {self.max_body} bytes; at most {self.max_body} are accepted")
             environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})

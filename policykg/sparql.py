@@ -218,7 +218,9 @@ def _worker(path: str, requests, responses) -> None:
         current = os.path.realpath(os.path.join(path, "current"))
         if current != opened:
             try:
+                store = None  # drop the store read before, then let go of its generation
                 store, opened = knowledge.reader(), current
+                knowledge.release()  # one query at a time: the generation read before is not in use any more
             except StoreError as error:
                 responses.send(_plain(503, str(error)))
                 continue

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -89,42 +90,61 @@ def _readers_lock(generation: Path) -> Path:
 
 # Generations this process reads: a shared lock on each keeps a build from deleting it while it is
 # in use (Oxigraph opens some of a database's files only when a query first needs them).
-# generation folder → (lock file handle, when a newer generation of the store was opened here)
-_HELD: dict[Path, tuple[io.TextIOWrapper, float | None]] = {}
+# generation folder → (lock file handle or None, when a newer generation of the store was opened here)
+_HELD: dict[Path, tuple[io.TextIOWrapper | None, float | None]] = {}
+_HELD_LOCK = threading.Lock()  # the server's threads open readers at once
 
 
 def _hold(generation: Path) -> bool:
     """Take a shared lock on a generation for this process; False if a build removed it meanwhile."""
-    if generation not in _HELD:
+    with _HELD_LOCK:
+        if generation not in _HELD:
+            handle = _readers_handle(generation)
+            if not (generation / "CURRENT").exists():
+                if handle:
+                    handle.close()
+                return False
+            _HELD[generation] = (handle, None)
+        _HELD[generation] = (_HELD[generation][0], None)
+        now = time.time()
+        for other, (handle, superseded) in list(_HELD.items()):
+            if other.parent != generation.parent or other == generation:
+                continue
+            if superseded is None:
+                _HELD[other] = (handle, now)
+            elif now - superseded > READERS_GRACE:
+                _close(_HELD.pop(other, (None, None))[0])
+        return True
+
+
+def _readers_handle(generation: Path) -> io.TextIOWrapper | None:
+    """Open and share-lock a generation's readers file; None where that cannot be done (a store
+    this user may only read and no builder marked, a file system without locks): read unmarked."""
+    try:
+        handle = open(_readers_lock(generation), "a")
+    except OSError:
         try:
-            handle = open(_readers_lock(generation), "a")
-        except OSError:  # a store this user may only read: lock the file if a builder made it, else read unmarked
-            try:
-                handle = open(_readers_lock(generation))
-            except OSError:
-                return (generation / "CURRENT").exists()
+            handle = open(_readers_lock(generation))
+        except OSError:
+            return None
+    try:
         fcntl.flock(handle, fcntl.LOCK_SH)  # waits only while a sweep is deleting this very generation
-        if not (generation / "CURRENT").exists():
-            handle.close()
-            return False
-        _HELD[generation] = (handle, None)
-    _HELD[generation] = (_HELD[generation][0], None)
-    now = time.time()
-    for other, (handle, superseded) in list(_HELD.items()):
-        if other.parent != generation.parent or other == generation:
-            continue
-        if superseded is None:
-            _HELD[other] = (handle, now)
-        elif now - superseded > READERS_GRACE:
-            handle.close()
-            del _HELD[other]
-    return True
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def _close(handle: io.TextIOWrapper | None) -> None:
+    if handle is not None:
+        handle.close()
 
 
 def _release(store: Path, keep: Path | None) -> None:
     """Let go of this process's locks on a store's generations other than ``keep``."""
-    for generation in [held for held in _HELD if held.parent == store and held != keep]:
-        _HELD.pop(generation)[0].close()
+    with _HELD_LOCK:
+        for generation in [held for held in _HELD if held.parent == store and held != keep]:
+            _close(_HELD.pop(generation)[0])
 
 
 class _Concatenated(io.RawIOBase):
@@ -204,6 +224,7 @@ class KnowledgeStore:
 
     def __init__(self, path: str | os.PathLike = DEFAULT_PATH):
         self.path = Path(path)
+        self.opened: Path | None = None  # the generation reader() opened last
 
     # -- reading ---------------------------------------------------------------
 
@@ -234,6 +255,7 @@ class KnowledgeStore:
             generation = (self.path / CURRENT).resolve()
             if not _hold(generation):
                 continue  # a build switched generations and removed this one just now: look again
+            self.opened = generation
             try:
                 return ox.Store.read_only(str(generation))
             except (OSError, RuntimeError) as error:  # RocksDB reports a damaged database as a RuntimeError
@@ -289,6 +311,12 @@ class KnowledgeStore:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
 
+    def release(self, keep_last: bool = True) -> None:
+        """Let go of the generations of this store that this process opened, but for the one
+        :meth:`reader` opened last (unless ``keep_last`` is false). Call it when no store object
+        opened earlier is in use any more, as the endpoint's workers do after reopening."""
+        _release(self.path.resolve(), self.opened if keep_last else None)
+
     def generation(self) -> Path:
         """Return the folder of the generation in use."""
         self._check()
@@ -319,9 +347,9 @@ class KnowledgeStore:
         leaves no store behind."""
         if self.path.exists() and any(self.path.iterdir()) and not (self.path / MARKER).is_file():
             raise StoreError(f"{self.path}: the folder exists and is not a policykg store; choose another --store path")
-        first = not self.path.exists()
-        try:
-            with self._lock():
+        with self._lock():
+            first = not (self.path / MARKER).is_file()  # decided under the lock: a build turned away deletes nothing
+            try:
                 self._write_marker()
                 self._sweep()
                 fresh = self.path / f"gen-{uuid.uuid4().hex[:12]}"
@@ -341,10 +369,10 @@ class KnowledgeStore:
                     shutil.rmtree(fresh, ignore_errors=True)
                     raise
                 self._sweep()
-        except BaseException:
-            if first:
-                shutil.rmtree(self.path, ignore_errors=True)
-            raise
+            except BaseException:
+                if first:  # a first build that failed leaves no store behind (its lock goes with it)
+                    shutil.rmtree(self.path, ignore_errors=True)
+                raise
 
     def _write_marker(self) -> None:
         marker = self.path / MARKER

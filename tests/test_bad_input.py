@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import signal
 from contextlib import contextmanager
@@ -40,6 +41,14 @@ def test_a_truncated_utf8_download_keeps_its_text_and_says_what_was_dropped(tmp_
     source = read_bytes(tmp_path, data[:-cut])
     assert source.text == NOTICE.rstrip("\n")[:-1] and source.encoding == "utf-8"
     assert source.notes == (f"{tmp_path / 'notice.txt'}: ends in the middle of a UTF-8 character (a truncated download?); its last {3 - cut} byte(s) were dropped",)
+
+
+def test_a_truncated_download_with_a_byte_order_mark_keeps_its_text(tmp_path):
+    with_bom = codecs.BOM_UTF8 + NOTICE.rstrip("\n").encode("utf-8")
+    assert read_bytes(tmp_path, with_bom[:-1]).text == NOTICE.rstrip("\n")[:-1]
+    rare = NOTICE.rstrip("\n") + "𠀀"  # outside the BMP: a surrogate pair in UTF-16
+    source = read_bytes(tmp_path, rare.encode("utf-16")[:-1])
+    assert source.text == NOTICE.rstrip("\n") and source.notes[0].endswith("its last 3 byte(s) were dropped")
 
 
 def test_html_scripts_and_styles_never_reach_the_text(tmp_path):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -86,12 +87,12 @@ def test_queries_during_a_build_see_the_old_graph_or_the_new_one(tmp_path):
     old = state(store)
     for path in sorted(corpus.iterdir())[::2]:  # change half of the documents
         path.write_text(path.read_text(encoding="utf-8") + "一、新增养老床位100张。\n", encoding="utf-8")
-    seen, errors, done = [], [], threading.Event()
+    in_process, endpoint, errors, done = [], [], [], threading.Event()
     pool = QueryPool(store.path, workers=1, time_limit=30)
 
     def ask_in_process():
         while not done.is_set():
-            seen.append(state(store))
+            in_process.append(state(store))
 
     def ask_the_endpoint():
         while not done.is_set():
@@ -100,7 +101,7 @@ def test_queries_during_a_build_see_the_old_graph_or_the_new_one(tmp_path):
                 errors.append(answer.body.decode())
                 continue
             rows = json.loads(answer.body)["results"]["bindings"]
-            seen.append(tuple((row["g"]["value"], row["hash"]["value"], int(row["n"]["value"])) for row in rows))
+            endpoint.append(tuple((row["g"]["value"], row["hash"]["value"], int(row["n"]["value"])) for row in rows))
 
     askers = [threading.Thread(target=ask_in_process), threading.Thread(target=ask_the_endpoint)]
     try:
@@ -109,8 +110,9 @@ def test_queries_during_a_build_see_the_old_graph_or_the_new_one(tmp_path):
         result = cli("build", corpus, "--store", store.path, "--jobs", "2")
         assert result.returncode == 0, result.stderr
         new = state(store)
-        seen_after = len(seen)
-        while len(seen) < seen_after + 2:  # both askers see the new graph at least once
+        deadline = time.monotonic() + 60
+        while new not in in_process[-1:] or new not in endpoint[-1:]:  # both askers have seen the build's graph
+            assert time.monotonic() < deadline and all(asker.is_alive() for asker in askers), "an asker stopped"
             done.wait(0.05)
     finally:
         done.set()
@@ -118,7 +120,41 @@ def test_queries_during_a_build_see_the_old_graph_or_the_new_one(tmp_path):
             asker.join(timeout=60)
         pool.close()
     assert old != new and not errors
-    assert set(seen) == {old, new}  # every answer is the whole old graph or the whole new one
+    assert set(in_process) == {old, new} and set(endpoint) <= {old, new}  # every answer is the whole old graph or the whole new one
+
+
+def test_the_endpoint_lets_go_of_generations_it_no_longer_reads(tmp_path):
+    notice = tmp_path / "notice.txt"
+    shutil.copy(SEED, notice)
+    store = KnowledgeStore(tmp_path / "kg")
+    build([notice], store)
+    pool = QueryPool(store.path, workers=1, time_limit=30)
+    try:
+        made = [store.generation()]
+        for number in range(3):
+            assert pool.run("ASK { ?s ?p ?o }", [("application/sparql-results+json", 1.0)], None).status == 200
+            notice.write_text(notice.read_text(encoding="utf-8") + f"{number + 1}、新增一项工作。\n", encoding="utf-8")
+            build([notice], store)
+            made.append(store.generation())
+        assert pool.run("ASK { ?s ?p ?o }", [("application/sparql-results+json", 1.0)], None).status == 200
+        # the worker read each generation in turn and let go of the one before: only the last it read is kept
+        assert generations(store) == sorted(generation.name for generation in made[-2:])
+    finally:
+        pool.close()
+
+
+def test_two_first_builds_at_once_leave_one_store(tmp_path):
+    for attempt in range(6):
+        path = tmp_path / f"kg-{attempt}"
+        command = [sys.executable, "-m", "policykg", "build", str(SEED), "--store", str(path)]
+        children = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outcomes = [(child.wait(timeout=120), child.stderr.read()) for child in children]
+        for child in children:
+            child.stdout.close()
+            child.stderr.close()
+        assert any(code == 0 for code, _ in outcomes), outcomes
+        assert all(code == 0 or "another build is writing to this store" in error for code, error in outcomes), outcomes
+        assert KnowledgeStore(path).exists() and len(generations(KnowledgeStore(path))) == 1
 
 
 def test_a_build_while_another_process_builds_is_turned_away(tmp_path):

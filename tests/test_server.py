@@ -260,3 +260,17 @@ def test_a_real_server_cuts_off_a_body_over_the_limit_even_when_chunked(live_ser
     chunked = httpx.post(live_server + "/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
     assert chunked.status_code == 413
     assert httpx.get(live_server + "/sparql", params={"query": ASK}).status_code == 200  # and it goes on serving
+
+
+def test_a_malformed_chunked_body_is_a_400(live_server):
+    import socket
+    from urllib.parse import urlparse
+
+    address = urlparse(live_server)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall(b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+                           b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZZ\r\nASK {}\r\n0\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400") and b"cannot read the request body" in answer
