@@ -10,11 +10,8 @@ from policykg.graph_builder.gazetteer import Gazetteer
 from policykg.store import KnowledgeStore
 
 import shutil
-import socket
-import subprocess
 import sys
-import tempfile
-import time
+from pathlib import Path
 
 from support import BAOTOU, CHENGDU, DOCUMENTS, SEED
 
@@ -84,28 +81,8 @@ def browser(chromium):
 @pytest.fixture(scope="module")
 def live_server(seed_store):
     """Start `policykg serve` on a free loopback port for the seed store; yield its base URL."""
-    import httpx
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from load import serve
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tempfile.TemporaryFile()  # the server logs each request: an unread pipe would fill and stop it
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policykg", "serve", "--store", str(seed_store.path), "--port", str(port), "--workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        log.seek(0)
-        pytest.fail("the server did not start: " + log.read().decode(errors="replace"))
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with serve(seed_store.path, workers=1, time_limit=10.0) as base:
+        yield base
