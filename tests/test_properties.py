@@ -92,3 +92,25 @@ def test_reading_any_file_gives_a_source_or_a_read_error_and_the_same_each_time(
             reader.read(path)
     else:
         assert first == reader.read(path) and "\r" not in first.text and first.format in ("text", "html")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=ANY_TEXT, sentence=ANY_TEXT, after=ANY_TEXT, kind=st.sampled_from(["target", "actual", ""]),
+       year=st.one_of(st.none(), st.integers(min_value=1949, max_value=2100)), done=st.booleans())
+def test_each_extractor_alone_keeps_its_spans_in_any_sentence_and_repeats_itself(gazetteer, before, sentence, after, kind, year, done):
+    from policykg.graph_builder.extractors import agencies, citations, indicators, programs
+    from policykg.graph_builder.records import Sentence, Span
+
+    text = before + sentence + after
+    unit = Sentence(Span("prop", len(before), len(before) + len(sentence)), 0, (), 0, sentence)
+    runs = {
+        "citations": lambda: list(citations.extract(unit, text, done)),
+        "agencies": lambda: list(agencies.extract(unit, text, gazetteer, "上海市")),
+        "programs": lambda: list(programs.extract(unit, text)),
+        "indicators": lambda: list(indicators.extract(unit, text, kind, year)),
+    }
+    for name, run in runs.items():
+        records = run()
+        assert records == run(), name  # deterministic
+        for record in records:
+            assert unit.span.start <= record.span.start <= record.span.end <= unit.span.end, (name, record)
