@@ -8,6 +8,7 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,8 +133,15 @@ def _extract_all(plan: _Plan, scratch: Path) -> Iterator[Extracted | str]:
     if plan.jobs > 1 and len(plan.todo) > 1:
         pool = ProcessPoolExecutor(max_workers=plan.jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(plan.gazetteer, scratch, plan.max_bytes))
+        done = 0
         try:
-            yield from pool.map(_extract_in_worker, plan.todo, chunksize=max(1, min(16, len(plan.todo) // (plan.jobs * 8))))
+            for outcome in pool.map(_extract_in_worker, plan.todo, chunksize=max(1, min(16, len(plan.todo) // (plan.jobs * 8)))):
+                yield outcome
+                done += 1
+        except BrokenProcessPool:  # a worker was killed (out of memory, a signal): list what it left undone
+            for path in plan.todo[done:]:
+                yield (f"{path}: not built: an extraction process died (killed, or out of memory) while it or a file "
+                       "beside it was being read; build again, or with --jobs 1 to find which file it is")
         finally:  # also when the writer stops early: cancel what has not started, wait for what has
             pool.shutdown(wait=True, cancel_futures=True)
     else:

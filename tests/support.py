@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+from policykg.graph_builder.gazetteer import Gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "data" / "documents"
@@ -41,3 +44,13 @@ HOSTILE_DOCUMENT = (
     '二、依据《javascript:window.__xss=5》开展检查，市民政局会同市财政局负责<a href="javascript:window.__xss=6">点击</a>。\n'
     "三、推进“<svg onload=window.__xss=7>”工程，到2025年社区食堂达到200家<script>window.__xss=8</script>。\n"
 )
+
+
+
+class DyingGazetteer(Gazetteer):
+    """Stands in for a worker the system kills (out of memory): it exits its process on a notice from 致命市."""
+
+    def jurisdiction_of_issuer(self, issuer: str) -> str:
+        if issuer.startswith("致命"):
+            os._exit(9)
+        return super().jurisdiction_of_issuer(issuer)

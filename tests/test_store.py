@@ -342,3 +342,22 @@ def test_a_file_that_becomes_a_copy_drops_its_earlier_document(tmp_path):
     report = build([folder], store)
     assert report.duplicates == [(str(folder / "b.txt"), str(folder / "a.txt"))] and len(report.removed) == 1
     assert _same_as_a_fresh_build(store, folder, tmp_path)
+
+
+def test_a_worker_that_dies_fails_its_files_and_the_others_are_built(tmp_path):
+    from support import DyingGazetteer
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(6):
+        (folder / f"notice-{number}.txt").write_text(
+            f"某{'甲乙丙丁戊己'[number]}市民政局关于印发《养老服务工作要点》的通知\n一、新增养老床位{number + 1}00张。\n", encoding="utf-8")
+    deadly = folder / "notice-9.txt"
+    deadly.write_text("致命市民政局关于印发《养老服务工作要点》的通知\n一、新增养老床位900张。\n", encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    report = build([folder], store, DyingGazetteer.load(), jobs=2)
+    failed = {message.split(": ")[0] for message in report.failed}
+    assert str(deadly) in failed and all("an extraction process died" in message for message in report.failed)
+    assert set(report.documents) | failed == {str(path) for path in folder.iterdir()}
+    assert {row[0] for row in build_module._built(store).items()} == {str(Path(path).resolve()) for path in report.documents}
+    assert build([folder], store, jobs=1, strict=False).failed == []  # without the dying worker, the rest is built next time
