@@ -345,9 +345,9 @@ class KnowledgeStore:
         :class:`Generation` given, and switched in when the block ends without an error.
         An error (or a kill) leaves the current generation as it was; a first build that fails
         leaves no store behind."""
-        if self.path.exists() and any(self.path.iterdir()) and not (self.path / MARKER).is_file():
+        if self.path.exists() and any(entry.name != ".lock" for entry in self.path.iterdir()) and not (self.path / MARKER).is_file():
             raise StoreError(f"{self.path}: the folder exists and is not a policykg store; choose another --store path")
-        with self._lock():
+        with self._lock():  # (a folder holding only a lock is a store another build is creating)
             first = not (self.path / MARKER).is_file()  # decided under the lock: a build turned away deletes nothing
             try:
                 self._write_marker()
