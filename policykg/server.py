@@ -75,7 +75,10 @@ class App:
             endpoint, values = self.urls.bind_to_environ(environ).match()
             response = getattr(self, f"on_{endpoint}")(request, **values)
         except HTTPException as error:
-            response = error.get_response()
+            if environ.get("PATH_INFO") == "/sparql" and error.code:  # a SPARQL client reads errors as plain text
+                response = self._text(error.code, error.description or error.name)
+            else:
+                response = error.get_response()
         except StoreError as error:
             response = Response(f"{error}\n", 503, content_type="text/plain; charset=utf-8")
         return response(environ, start_response)
