@@ -6,7 +6,7 @@ import glob
 import hashlib
 import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
@@ -129,24 +129,38 @@ class _Plan:
 
 
 def _extract_all(plan: _Plan, scratch: Path) -> Iterator[Extracted | str]:
-    """Yield the outcome of each file in order; ``plan.jobs`` > 1 extracts in that many processes."""
+    """Yield the outcome of each file; ``plan.jobs`` > 1 extracts in that many processes.
+
+    A worker that dies (killed, out of memory) takes the files it was given down with it: those
+    are extracted again in a fresh pool, and what fails there again once more each in a process
+    of its own, so that only the file that kills its process is reported, and the others are built."""
     if plan.jobs > 1 and len(plan.todo) > 1:
-        pool = ProcessPoolExecutor(max_workers=plan.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(plan.gazetteer, scratch, plan.max_bytes))
-        done = 0
-        try:
-            for outcome in pool.map(_extract_in_worker, plan.todo, chunksize=max(1, min(16, len(plan.todo) // (plan.jobs * 8)))):
-                yield outcome
-                done += 1
-        except BrokenProcessPool:  # a worker was killed (out of memory, a signal): list what it left undone
-            for path in plan.todo[done:]:
-                yield (f"{path}: not built: an extraction process died (killed, or out of memory) while it or a file "
-                       "beside it was being read; build again, or with --jobs 1 to find which file it is")
-        finally:  # also when the writer stops early: cancel what has not started, wait for what has
-            pool.shutdown(wait=True, cancel_futures=True)
+        undone = yield from _extract_in_pool(plan, scratch, plan.todo, plan.jobs)
+        if undone:
+            undone = yield from _extract_in_pool(plan, scratch, undone, plan.jobs)
+        for path in undone:
+            if (yield from _extract_in_pool(plan, scratch, [path], 1)):
+                yield f"{path}: not built: the process extracting it died (killed, or out of memory)"
     else:
         for path in plan.todo:
             yield _extract_one(path, plan.gazetteer, scratch, plan.max_bytes)
+
+
+def _extract_in_pool(plan: _Plan, scratch: Path, paths: list[Path], jobs: int) -> Generator[Extracted | str, None, list[Path]]:
+    """Yield the outcome of each file extracted in a pool of ``jobs`` processes, in order; return
+    the files a dying worker left without one."""
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(plan.gazetteer, scratch, plan.max_bytes))
+    undone = []
+    try:
+        for path, future in zip(paths, [pool.submit(_extract_in_worker, path) for path in paths]):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                undone.append(path)
+    finally:  # also when the writer stops early: cancel what has not started, wait for what has
+        pool.shutdown(wait=True, cancel_futures=True)
+    return undone
 
 
 def build(

@@ -302,6 +302,8 @@ class KnowledgeStore:
             raise StoreError(f"{self.path}: cannot write to the store ({error.strerror or error})") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.fstat(handle.fileno()).st_nlink == 0:  # got it as a failed first build removed the store with its lock
+                raise BlockingIOError
         except BlockingIOError:
             handle.close()
             raise StoreError(f"{self.path}: another build is writing to this store; wait for it to finish") from None
@@ -345,9 +347,14 @@ class KnowledgeStore:
         :class:`Generation` given, and switched in when the block ends without an error.
         An error (or a kill) leaves the current generation as it was; a first build that fails
         leaves no store behind."""
-        if self.path.exists() and any(entry.name != ".lock" for entry in self.path.iterdir()) and not (self.path / MARKER).is_file():
+        try:
+            foreign = any(entry.name != ".lock" for entry in self.path.iterdir()) and not (self.path / MARKER).is_file()
+        except FileNotFoundError:
+            foreign = False
+        if foreign:  # (a folder holding only a lock is a store another build is creating)
             raise StoreError(f"{self.path}: the folder exists and is not a policykg store; choose another --store path")
-        with self._lock():  # (a folder holding only a lock is a store another build is creating)
+        made = not self.path.exists()
+        with self._lock():
             first = not (self.path / MARKER).is_file()  # decided under the lock: a build turned away deletes nothing
             try:
                 self._write_marker()
@@ -370,8 +377,9 @@ class KnowledgeStore:
                     raise
                 self._sweep()
             except BaseException:
-                if first:  # a first build that failed leaves no store behind (its lock goes with it)
-                    shutil.rmtree(self.path, ignore_errors=True)
+                if first:  # a first build that failed leaves no store behind: the folder too, if it made it
+                    for entry in [self.path] if made else [entry for entry in self.path.iterdir() if entry.name != ".lock"]:
+                        shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
                 raise
 
     def _write_marker(self) -> None:

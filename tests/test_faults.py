@@ -17,7 +17,7 @@ import pytest
 
 from policykg.build import build
 from policykg.sparql import QueryPool
-from policykg.store import KnowledgeStore
+from policykg.store import KnowledgeStore, StoreError
 
 from support import CHENGDU, SEED
 
@@ -34,7 +34,7 @@ SELECT ?g ?hash ?n WHERE {
 
 READ_LATER = """
 import sys
-from policykg.store import KnowledgeStore
+from policykg.store import KnowledgeStore, StoreError
 store = KnowledgeStore(sys.argv[1]).reader()
 print("open", flush=True)
 sys.stdin.readline()
@@ -228,3 +228,19 @@ def test_a_read_only_store_answers_queries_and_refuses_builds(shared_folder):
     assert result.stderr.startswith(f"Error: {store.path}: cannot write") and "Permission denied" in result.stderr
     for path in [shared_folder, *shared_folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_a_lock_taken_on_a_store_removed_meanwhile_is_not_trusted(tmp_path, monkeypatch):
+    import fcntl
+
+    path, real = tmp_path / "kg", fcntl.flock
+
+    def removed_first(handle, operation):  # a failing first build removes the store between our open and our lock
+        if operation & fcntl.LOCK_EX and path.exists():
+            shutil.rmtree(path)
+        return real(handle, operation)
+
+    monkeypatch.setattr(fcntl, "flock", removed_first)
+    with pytest.raises(StoreError, match="another build is writing to this store"):
+        build([SEED], KnowledgeStore(path))
+    assert not path.exists()
