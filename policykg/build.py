@@ -104,6 +104,9 @@ _WORKER: list[tuple[Gazetteer, Path, int]] = []
 
 
 def _start_worker(gazetteer: Gazetteer, scratch: Path, max_bytes: int) -> None:
+    from policykg.sparql import _die_with_parent
+
+    _die_with_parent()  # a build killed with SIGKILL takes its workers with it, instead of leaving them waiting forever
     _WORKER.append((gazetteer, scratch, max_bytes))  # the caller's gazetteer (--gazetteer), not the packaged one
 
 

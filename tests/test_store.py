@@ -264,6 +264,20 @@ def test_a_killed_build_leaves_scratch_files_that_the_next_build_sweeps(tmp_path
     assert not stale.exists()
 
 
+def _orphaned_workers() -> set[int]:
+    """Worker processes whose parent has gone (adopted by init)."""
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            command = (status.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == "1" and b"spawn_main" in command:
+            found.add(int(status.parent.name))
+    return found
+
+
 def test_a_build_killed_at_any_moment_leaves_the_store_as_it_was(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from corpus import generate
@@ -282,7 +296,7 @@ def test_a_build_killed_at_any_moment_leaves_the_store_as_it_was(tmp_path):
     subprocess.run(command(reference), check=True, capture_output=True)
     whole = time.perf_counter() - started
     after = snapshot(KnowledgeStore(reference))
-    interrupted = []
+    interrupted, orphans_before = [], _orphaned_workers()
     for fraction in (0.2, 0.4, 0.6, 0.8):  # while starting, extracting, loading batches, writing the index
         killed = KnowledgeStore(tmp_path / f"killed-{fraction}")
         shutil.copytree(seed.path, killed.path, symlinks=True)
@@ -295,6 +309,10 @@ def test_a_build_killed_at_any_moment_leaves_the_store_as_it_was(tmp_path):
         if state == before:
             interrupted.append(killed)
     assert len(interrupted) >= 2
+    deadline = time.monotonic() + 10
+    while _orphaned_workers() - orphans_before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _orphaned_workers() - orphans_before  # the killed builds' extraction workers died with them
     left = [store for store in interrupted if list(tmp_path.glob(f".{store.path.name}-incoming-*"))]
     assert left  # a kill during extraction leaves its scratch folder behind
     build([tmp_path / "corpus"], left[-1])  # the next build after a kill succeeds, and sweeps what it left
