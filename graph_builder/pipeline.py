@@ -178,9 +178,21 @@ def _issuers(written: str, gazetteer: Gazetteer) -> tuple[str, ...]:
     whole = gazetteer.resolve(written, "")
     if whole:
         return (whole,)
-    names = [name for name in re.split(r"[\s\u3000、和]+", written) if name]
+    names = [piece for name in re.split(r"[\s\u3000、]+", written) if name for piece in _joined(name, gazetteer)]
     first = gazetteer.jurisdiction_of_issuer(gazetteer.resolve(names[0], "") or names[0]) if names else ""
     return tuple(dict.fromkeys(gazetteer.resolve(name, first) or name for name in names))
+
+
+_BODY_END = re.compile(r"(?:[部委局厅办院署会府室处行联团]|中心)$")
+
+
+def _joined(name: str, gazetteer: Gazetteer) -> list[str]:
+    """Split 民政部和财政部 into its bodies, but not the 和 inside one body's name
+    (人力资源和社会保障局, 住房和城乡建设局, 呼和浩特市): each side must be a body."""
+    pieces = name.split("和")
+    if len(pieces) > 1 and all(len(piece) >= 2 and (gazetteer.resolve(piece, "") or _BODY_END.search(piece)) for piece in pieces):
+        return pieces
+    return [name]
 
 
 def _spread_responsibility(found: list[tuple[int, object]], sentences: list[Sentence], text: str) -> list[tuple[int, object]]:

@@ -180,6 +180,9 @@ def remove_documents(paths: tuple[str, ...], store_path: str) -> None:
 def query(name: str | None, sparql: str | None, params: tuple[str, ...], output_format: str, store_path: str) -> None:
     """Run a named query, a query file (.rq) or SPARQL text over the whole graph.
 
+    The answer of a named query or file is kept with the store's generation and read back
+    when it is asked again, until a build changes the graph.
+
     \b
     Example:
         policykg query citations --format csv
@@ -302,11 +305,13 @@ def _handler():
 @click.option("--row-limit", default=10000, show_default=True, type=int, help="Most results one SPARQL query returns.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Processes that answer SPARQL queries.")
 @click.option("--max-body", default=1024, show_default=True, type=click.IntRange(min=1), help="Largest request body accepted, in KB (413 beyond).")
+@click.option("--keep-answers/--no-keep-answers", default=True, show_default=True,
+              help="Evaluate the named queries in the background whenever a build switches in a new graph, so their pages answer at once.")
 @click.option("--get", "path", metavar="PATH", help="Print the response to one request (e.g. /sparql?query=…) and exit, opening no socket.")
 @click.option("--accept", default="*/*", show_default=True, help="The Accept header sent with --get.")
 @store_option
-def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int, max_body: int, path: str | None, accept: str,
-          store_path: str) -> None:
+def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int, max_body: int, keep_answers: bool,
+          path: str | None, accept: str, store_path: str) -> None:
     """Serve the SPARQL endpoint at /sparql and the pages: /, /query, /search, /graph, /id/….
 
     \b
@@ -339,6 +344,8 @@ def serve(host: str, port: int, time_limit: float, row_limit: int, workers: int,
 
         signal.signal(signal.SIGTERM, stop)
         app.pool  # start the query workers now, before the first request
+        if keep_answers:
+            app.keep_answers()
         try:
             run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False, request_handler=_handler())
         except KeyboardInterrupt:

@@ -56,11 +56,11 @@ def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str
         missing = sorted(expected - set(params))
         if missing:
             raise QueryError(f"{query.name}: missing parameter {', '.join(missing)} (give it with --param {missing[0]}=VALUE)")
-        name, text = query.name, query.text
+        name, text, ask = query.name, query.text, store.answer
     else:
-        name, text = "SPARQL query", query
+        name, text, ask = "SPARQL query", query, store.query
     try:
-        result = store.query(text, {key: ox.Literal(item) for key, item in params.items()})
+        result = ask(text, {key: ox.Literal(item) for key, item in params.items()})
     except SyntaxError as error:
         raise QueryError(f"{name}: invalid SPARQL: {' '.join(str(error).split())}") from None
     except StoreError:

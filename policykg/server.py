@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import tempfile
+import threading
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader
@@ -23,7 +25,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEnti
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from policykg import queries, results
+from policykg import answers, queries, results
 from policykg.graph_builder.triples import ID_BASE
 from policykg.sparql import GRAPH_TYPES, QueryPool, choose
 from policykg.store import KnowledgeStore, StoreError
@@ -41,6 +43,10 @@ GROUP BY ?regulation ORDER BY DESC(?citations) LIMIT 20
 """
 
 
+PAGE_ROWS = 1000  # a named query's page shows this many rows and offers the whole answer as a download
+DOWNLOADS = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8", "json": "application/json"}
+
+
 def _link(iri: str) -> str | None:
     return "/id/" + iri[len(ID_BASE) :] if iri.startswith(ID_BASE) else None
 
@@ -53,6 +59,7 @@ class App:
         self.store.reader()  # fail now, with the store's own message, if there is nothing to serve
         self.store.release(keep_last=False)  # and hold no generation until a page reads one
         self.time_limit, self.row_limit, self.workers, self.max_body = time_limit, row_limit, workers, max_body
+        self._stop = threading.Event()
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
         self.urls = Map([
             Rule("/", endpoint="home"), Rule("/query", endpoint="query"), Rule("/sparql", endpoint="sparql"),
@@ -66,8 +73,34 @@ class App:
         return QueryPool(self.store.path, self.workers, self.time_limit, self.row_limit)
 
     def close(self) -> None:
+        self._stop.set()
         if "pool" in self.__dict__:
             self.pool.close()
+
+    def keep_answers(self, every: float = 5.0) -> threading.Thread:
+        """Start a thread that, whenever a build has switched in a new generation, evaluates
+        each named query without parameters through the query workers (one at a time, so the
+        others stay free), keeping its answer with the generation: their pages and endpoint
+        answers are then read, not evaluated, from the first time anyone asks."""
+        def run() -> None:
+            done = None
+            while not self._stop.is_set():
+                try:
+                    generation = self.store.generation()
+                except StoreError:
+                    generation = None
+                if generation is not None and generation != done:
+                    for named in queries.all_queries():
+                        if self._stop.is_set():
+                            return
+                        if not named.parameters and not answers.path(generation, named.text).exists():
+                            self.pool.run(named.text, [], "tsv")
+                    done = generation
+                self._stop.wait(every)
+
+        thread = threading.Thread(target=run, name="policykg-answers", daemon=True)
+        thread.start()
+        return thread
 
     def __call__(self, environ, start_response):
         try:
@@ -158,12 +191,20 @@ class App:
         named = queries.load(name)
         values = {key: request.args.get(key, "") for key, _ in named.parameters}
         table, error = None, None
+        wanted = request.args.get("format")
+        if wanted and wanted not in DOWNLOADS:
+            raise BadRequest(f"unknown format {wanted!r}; use one of {', '.join(DOWNLOADS)}")
         if all(values.values()):
             try:
                 table = results.run(self.store, named, values)
             except queries.QueryError as problem:
                 error = str(problem)
-        return self.page("table.html", title=named.title, description=named.description, parameters=named.parameters, values=values, table=table, error=error)
+        if wanted and table is not None:
+            return Response(results.render(table, wanted) + "\n", content_type=DOWNLOADS[wanted],
+                            headers={"Content-Disposition": f'attachment; filename="{name}.{wanted}"'})
+        downloads = [(format, urlencode({**values, "format": format})) for format in DOWNLOADS]
+        return self.page("table.html", title=named.title, description=named.description, parameters=named.parameters, values=values,
+                         table=table, error=error, shown=PAGE_ROWS, downloads=downloads)
 
     def on_search(self, request: Request) -> Response:
         from policykg.search import SearchError, search

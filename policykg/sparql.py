@@ -19,11 +19,13 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
+from policykg import answers, queries
 from policykg.store import KnowledgeStore, StoreError
 
 RESULT_TYPES = {
@@ -145,12 +147,18 @@ def _boolean(value: bool, format: str) -> bytes:
     return f"_askResult\n{str(value).lower()}\n".encode()
 
 
+@cache
+def _named_texts() -> frozenset[str]:
+    return frozenset(named.text for named in queries.all_queries() if not named.parameters)
+
+
 def answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format: str | None, row_limit: int,
-           default_graphs: list[str] = (), named_graphs: list[str] = ()) -> Answer:
+           default_graphs: list[str] = (), named_graphs: list[str] = (), generation: Path | None = None) -> Answer:
     """Run a query on an open store and serialise its results as negotiated.
 
     The default graph is the union of all graphs, unless the query says FROM or the request
-    names default-graph-uri; named-graph-uri narrows what GRAPH may see.
+    names default-graph-uri; named-graph-uri narrows what GRAPH may see. The text of a named
+    query is answered from the answer kept with ``generation`` (see :mod:`policykg.answers`).
     """
     refused = refusal(query)
     if refused:
@@ -161,7 +169,10 @@ def answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format:
     elif not _FROM.search(keywords(query)):
         options["use_default_graph_as_union"] = True
     try:
-        result = store.query(query, **options)
+        if generation is not None and query in _named_texts() and options == {"use_default_graph_as_union": True}:
+            result = answers.select(store, generation, query)
+        else:
+            result = store.query(query, **options)
     except SyntaxError as error:
         return _plain(400, f"invalid SPARQL: {' '.join(str(error).split())}")
     except (RuntimeError, OSError, ValueError) as error:
@@ -224,7 +235,7 @@ def _worker(path: str, requests, responses) -> None:
             except StoreError as error:
                 responses.send(_plain(503, str(error)))
                 continue
-        responses.send(answer(store, *job))
+        responses.send(answer(store, *job, generation=Path(opened)))
 
 
 class QueryPool:

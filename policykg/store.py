@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg import answers
+
 MARKER = "POLICYKG"
 FORMAT = "policykg-store 1"
 CURRENT = "current"
@@ -272,6 +274,18 @@ class KnowledgeStore:
         if bindings:
             sparql = bind_values(sparql, bindings)
         return store.query(sparql, use_default_graph_as_union=True)
+
+    def answer(self, sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode] | None = None):
+        """Like :meth:`query`, but a SELECT's answer is kept with the generation and read back
+        next time (see :mod:`policykg.answers`): for the named queries, which are asked again and
+        again of a store that changes only by builds."""
+        if bindings:
+            sparql = bind_values(sparql, bindings)
+        kept = answers.read(self.generation(), sparql)  # read without opening the database
+        if kept is not None:
+            return kept
+        store = self.reader()
+        return answers.select(store, self.opened, sparql)
 
     def graphs(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""

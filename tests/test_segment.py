@@ -144,3 +144,21 @@ def test_a_joint_notice_names_every_issuer(gazetteer):
     extraction = pipeline.extract(source, gazetteer)
     assert extraction.meta.issuer == "民政部 国务院"
     assert extraction.issuers == ("中华人民共和国民政部", "中华人民共和国国务院")
+
+
+@pytest.mark.parametrize(
+    ("written", "issuers", "jurisdiction"),
+    [
+        ("南京市人力资源和社会保障局", ("南京市人力资源和社会保障局",), "南京市"),  # 和 inside one body's name
+        ("西安市住房和城乡建设局", ("西安市住房和城乡建设局",), "西安市"),
+        ("呼和浩特市卫生健康委员会", ("呼和浩特市卫生健康委员会",), "呼和浩特市"),  # 和 inside a place name
+        ("民政部和财政部", ("中华人民共和国民政部", "中华人民共和国财政部"), ""),  # 和 between two bodies
+        ("市民政局和市财政局", ("市民政局", "市财政局"), ""),
+    ],
+)
+def test_and_joins_two_issuers_only_between_bodies(gazetteer, written, issuers, jurisdiction):
+    from policykg.graph_builder import pipeline, reader
+
+    text = f"{written}关于某事的通知\n某发〔2025〕1号\n各单位：\n一、加强领导\n做好工作。\n"
+    extraction = pipeline.extract(reader.Source("joint.txt", text, "utf-8", "text", "0" * 64), gazetteer)
+    assert (extraction.issuers, extraction.jurisdiction) == (issuers, jurisdiction)

@@ -1,0 +1,161 @@
+"""Answers of named queries kept with the store generation: read back exactly, never stale,
+best effort when they cannot be kept; served by the endpoint and the pages, and kept ahead of
+time by the server."""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+import pytest
+from werkzeug.test import Client
+
+from policykg import answers, queries, results
+from policykg.build import build
+from policykg.server import App
+from policykg.store import KnowledgeStore
+
+from support import CHENGDU, SEED
+
+PARAMS = {"trace": {"title": "老年人权益保障条例"}}
+
+
+@pytest.fixture()
+def store(tmp_path) -> KnowledgeStore:
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED], store)
+    return store
+
+
+def _terms(solutions) -> tuple[list[str], list[list]]:
+    return [variable.value for variable in solutions.variables], [list(row) for row in solutions]
+
+
+def test_every_named_query_reads_back_exactly_what_it_evaluated(seed_store):
+    generation = seed_store.generation()
+    for named in queries.all_queries():
+        bindings = {key: ox.Literal(value) for key, value in PARAMS.get(named.name, {}).items()}
+        evaluated = _terms(seed_store.query(named.text, bindings))
+        assert evaluated[1], f"{named.name} gives no rows on the seed: the comparison would prove nothing"
+        first, second = _terms(seed_store.answer(named.text, bindings)), _terms(seed_store.answer(named.text, bindings))
+        assert first == evaluated and second == evaluated, named.name  # same terms: datatypes, languages, unbound cells
+        assert len(list((generation / answers.FOLDER).glob("*.tsv"))) >= 1
+
+
+def test_the_kept_answer_is_what_is_read_until_a_build_makes_a_new_generation(store):
+    named = queries.load("documents")
+    before = results.run(store, named)
+    kept = answers.path(store.generation(), named.text)
+    assert kept.is_file()
+    kept.write_text(kept.read_text(encoding="utf-8").replace("2025", "1999"), encoding="utf-8")  # doctored: prove it is read
+    assert any("1999" in str(row["document"]) for row in results.run(store, named).rows)
+    build([SEED, CHENGDU], store)
+    after = results.run(store, named)
+    assert len(after.rows) > len(before.rows) and not any("1999" in str(row["document"]) for row in after.rows)
+    assert answers.path(store.generation(), named.text).is_file()
+
+
+def test_an_unreadable_kept_answer_is_evaluated_again_and_replaced(store):
+    named = queries.load("regulations")
+    expected = results.run(store, named)
+    kept = answers.path(store.generation(), named.text)
+    kept.write_bytes(b"\x00\x01 not a result\tfile\n\"broken")
+    assert results.run(store, named) == expected
+    assert kept.read_bytes().startswith(b"?")
+
+
+def test_a_generation_that_cannot_be_written_still_answers(store):
+    named = queries.load("agencies")
+    (store.generation() / answers.FOLDER).write_text("a file where the folder should be", encoding="utf-8")
+    first, second = results.run(store, named), results.run(store, named)
+    assert first == second and len(first.rows) > 5
+
+
+def test_parameter_values_have_answers_of_their_own(store):
+    named = queries.load("trace")
+    charity = results.run(store, named, {"title": "老年人权益保障条例"})
+    other = results.run(store, named, {"title": "殡葬管理条例"})
+    assert charity.rows and other.rows and charity != other
+    assert results.run(store, named, {"title": "老年人权益保障条例"}) == charity
+
+
+def test_an_answer_too_large_to_keep_is_evaluated_each_time(store, monkeypatch):
+    monkeypatch.setattr(answers, "MAX_BYTES", 10)
+    named = queries.load("citations")
+    assert results.run(store, named) == results.run(store, named)
+    assert not answers.path(store.generation(), named.text).exists()
+
+
+def test_the_endpoint_answers_a_named_query_from_its_kept_answer(store):
+    app = App(store.path, workers=1)
+    try:
+        client = Client(app)
+        named = queries.load("programs")
+        response = client.get("/sparql", query_string={"query": named.text, "format": "csv"})
+        assert response.status_code == 200
+        kept = answers.path(store.generation(), named.text)
+        assert kept.is_file()
+        table = results.run(store, named)
+        lines = response.get_data(as_text=True).splitlines()
+        assert lines[0] == ",".join(table.columns) and len(lines) == len(table.rows) + 1
+        other = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # not a named query: evaluated, not kept
+        assert client.get("/sparql", query_string={"query": other}).status_code == 200
+        assert not answers.path(store.generation(), other).exists()
+    finally:
+        app.close()
+
+
+def _kept(generation) -> set[str]:
+    return {answers.path(generation, named.text).name for named in queries.all_queries() if not named.parameters}
+
+
+def _wait_for(condition, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_the_server_keeps_answers_of_each_new_generation_before_anyone_asks(store):
+    app = App(store.path, workers=1)
+    try:
+        app.keep_answers(every=0.2)
+        first = store.generation()
+        assert _wait_for(lambda: _kept(first) <= {path.name for path in (first / answers.FOLDER).glob("*.tsv")})
+        build([SEED, CHENGDU], store)
+        second = store.generation()
+        assert second != first
+        assert _wait_for(lambda: _kept(second) <= {path.name for path in (second / answers.FOLDER).glob("*.tsv")})
+        page = Client(app).get("/queries/documents").get_data(as_text=True)
+        assert "成都" in page  # the new generation's answer, not the old one's
+    finally:
+        app.close()
+
+
+def test_a_long_answer_shows_its_first_rows_and_downloads_whole(store, monkeypatch):
+    import policykg.server as server
+
+    monkeypatch.setattr(server, "PAGE_ROWS", 7)
+    app = App(store.path, workers=1)
+    try:
+        client = Client(app)
+        table = results.run(store, queries.load("citations"))
+        page = client.get("/queries/citations").get_data(as_text=True)
+        assert f"the first 7 of {len(table.rows):,} rows" in page and page.count("<tr>") == 8  # header and 7 rows
+        download = client.get("/queries/citations", query_string={"format": "csv"})
+        assert download.mimetype == "text/csv" and 'filename="citations.csv"' in download.headers["Content-Disposition"]
+        assert download.get_data(as_text=True) == results.render(table, "csv") + "\n"
+        assert client.get("/queries/citations", query_string={"format": "xlsx"}).status_code == 400
+    finally:
+        app.close()
+
+
+def test_answers_go_with_their_generation(store):
+    named = queries.load("documents")
+    results.run(store, named)
+    kept = answers.path(store.generation(), named.text)
+    assert kept.is_file()
+    build([SEED, CHENGDU], store)
+    assert not kept.exists() and not kept.parent.parent.exists()
