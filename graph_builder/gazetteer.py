@@ -79,10 +79,23 @@ class Gazetteer:
                 found[match["jurisdiction"]] = body.canonical
         return found
 
+    @cached_property
+    def _longest_first(self) -> list[str]:
+        return sorted(self._jurisdictions, key=len, reverse=True)
+
+    @cached_property
+    def _jurisdiction_of(self) -> dict[str, str]:
+        return {}  # canonical name → jurisdiction, filled as bodies are asked about
+
     def jurisdiction_of(self, canonical: str) -> str:
         """Return the jurisdiction a body belongs to (上海市民政局 → 上海市), "" for national or generic bodies."""
-        names = sorted(self._jurisdictions, key=len, reverse=True)
-        for name in names:
+        known = self._jurisdiction_of.get(canonical)
+        if known is None:
+            known = self._jurisdiction_of[canonical] = self._find_jurisdiction(canonical)
+        return known
+
+    def _find_jurisdiction(self, canonical: str) -> str:
+        for name in self._longest_first:
             if name in canonical or name.removesuffix("市") in canonical.removeprefix("中共").removeprefix("共青团")[: len(name) + 4]:
                 return name
         body = self.bodies.get(canonical)
@@ -117,7 +130,7 @@ class Gazetteer:
         if issuer in self.bodies:
             return self.jurisdiction_of(issuer)
         levels = _LEVELS.match(issuer)
-        known = next((name for name in sorted(self._jurisdictions, key=len, reverse=True) if issuer.startswith(name)), "")
+        known = next((name for name in self._longest_first if issuer.startswith(name)), "")
         if levels and len(levels.group(0)) > len(known):
             return levels.group(0)  # 上海市徐汇区民政局: the district, though only the city is listed
         if known:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -27,6 +28,9 @@ FOLDER = "answers"
 MAX_BYTES = 64 * 2**20  # larger answers are evaluated each time rather than kept
 MAX_FILES = 2000  # per generation: parameterised queries keep one answer per set of values
 _TSV = ox.QueryResultsFormat.TSV
+# functions whose value changes from one evaluation to the next: a query that calls one is never
+# kept (looked for anywhere in the text, strings included: keeping too little is only slower)
+_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 def path(generation: Path, sparql: str) -> Path:
@@ -50,7 +54,7 @@ def select(store: ox.Store, generation: Path, sparql: str):
     if kept is not None:
         return kept
     result = store.query(sparql, use_default_graph_as_union=True)
-    if not isinstance(result, ox.QuerySolutions):
+    if not isinstance(result, ox.QuerySolutions) or _VOLATILE.search(sparql):
         return result
     buffer = io.BytesIO()
     result.serialize(buffer, _TSV)

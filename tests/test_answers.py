@@ -86,6 +86,15 @@ def test_an_answer_too_large_to_keep_is_evaluated_each_time(store, monkeypatch):
     assert not answers.path(store.generation(), named.text).exists()
 
 
+def test_a_query_that_calls_a_volatile_function_is_never_kept(store, tmp_path):
+    file = tmp_path / "when.rq"
+    file.write_text("SELECT ?when (STRUUID() AS ?id) WHERE { BIND(NOW() AS ?when) }", encoding="utf-8")
+    named = queries.load(str(file))
+    first, second = results.run(store, named), results.run(store, named)
+    assert first.rows[0]["id"] != second.rows[0]["id"]
+    assert not answers.path(store.generation(), named.text).exists()
+
+
 def test_the_endpoint_answers_a_named_query_from_its_kept_answer(store):
     app = App(store.path, workers=1)
     try:
