@@ -131,6 +131,7 @@ def test_targets_stand_beside_the_results_of_the_same_measure(seed_store):
     assert rows["养老床位"] == {
         "measure": "养老床位", "unit": "张", "target_year": 2025, "target": 3000, "actual_year": 2024, "actual": 4385,
         "target_qualifier": "新增", "actual_qualifier": "新增", "jurisdiction": "上海市",
+        "plan": "2025年上海民政工作要点", "report": "上海民政2024年工作总结",  # the plan that set it, the summary that reported
     }
     assert (rows["认知障碍照护床位"]["target"], rows["认知障碍照护床位"]["actual"], rows["认知障碍照护床位"]["actual_qualifier"]) == (3000, 3210, "改建")
 
