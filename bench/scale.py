@@ -7,8 +7,8 @@ and p95 latency on the store, evaluated and read back from the answer kept with 
 and on the same quads in an rdflib in-memory Dataset, with the ratio; and how much of what the
 generator planted the extraction finds.
 
-Run: .venv/bin/python bench/scale.py [--sizes 100,1000] [--full] [--jobs 2]
-(--full adds 10,000 documents). Prints tables and writes bench/out/scale.json.
+Run: .venv/bin/python bench/scale.py [--sizes 100,1000] [--full] [--jobs 2] [--rdflib-limit 10]
+(--full adds 10,000 documents). Prints tables and writes bench/out/scale.json (or --out).
 """
 
 from __future__ import annotations
@@ -170,7 +170,11 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also 10,000 documents")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--query-at", type=int, default=QUERY_SIZE, help="size at which queries and ground truth are measured")
+    parser.add_argument("--rdflib-limit", type=float, default=RDFLIB_LIMIT,
+                        help="seconds each rdflib run may take before it is stopped (the ratio is then a lower bound)")
+    parser.add_argument("--out", default="scale.json", help="file in bench/out/ to write the results to")
     options = parser.parse_args()
+    globals()["RDFLIB_LIMIT"] = options.rdflib_limit  # read by _rdflib_time in this process and its forked children
     sizes = [int(size) for size in options.sizes.split(",")] + ([10000] if options.full else [])
     OUT.mkdir(exist_ok=True)
     builds, query_rows, truth_rows = [], [], []
@@ -214,7 +218,7 @@ def main() -> None:
         print(f"\nPlanted vs extracted at {options.query_at} documents")
         print(_table(truth_rows, [("what", "what", ""), ("planted", "planted", ","), ("found", "found", ","),
                                   ("precision", "precision", ".3f"), ("recall", "recall", ".3f")]))
-    (OUT / "scale.json").write_text(json.dumps({"jobs": options.jobs, "builds": builds, "queries": query_rows, "truth": truth_rows},
+    (OUT / options.out).write_text(json.dumps({"jobs": options.jobs, "builds": builds, "queries": query_rows, "truth": truth_rows},
                                                ensure_ascii=False, indent=1), encoding="utf-8")
 
 
