@@ -7,6 +7,7 @@ at the end of a paragraph and assigns its bodies to every sentence of that parag
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -183,15 +184,30 @@ def _issuers(written: str, gazetteer: Gazetteer) -> tuple[str, ...]:
     return tuple(dict.fromkeys(gazetteer.resolve(name, first) or name for name in names))
 
 
-_BODY_END = re.compile(r"(?:[部委局厅办院署会府室处行联团]|中心)$")
+_BODY_END = re.compile(r"(?:[部委局厅办院署会府室处行联团协]|中心)$")
+_BODY_START = re.compile(r"^(?:[省市区县州盟旗]|自治区|国家|国务院|中央|中共|全国|中国)")
 
 
 def _joined(name: str, gazetteer: Gazetteer) -> list[str]:
-    """Split 民政部和财政部 into its bodies, but not the 和 inside one body's name
-    (人力资源和社会保障局, 住房和城乡建设局, 呼和浩特市): each side must be a body."""
-    pieces = name.split("和")
-    if len(pieces) > 1 and all(len(piece) >= 2 and (gazetteer.resolve(piece, "") or _BODY_END.search(piece)) for piece in pieces):
-        return pieces
+    """Cut a joint issuer written with 和 (民政部和财政部, 工业和信息化部和财政部) into its bodies,
+    but not the 和 inside one body's name (人力资源和社会保障局, 呼和浩特市, 中华人民共和国).
+
+    The fewest cuts whose pieces the gazetteer all knows win; failing that, the fewest whose
+    pieces all look like bodies (a body's head and ending: 省财政厅和省人力资源和社会保障厅);
+    failing both, the name stays whole."""
+    if gazetteer.resolve(name, ""):
+        return [name]
+    cuts = [index for index, char in enumerate(name) if char == "和" and name[index - 1 : index + 2] != "共和国"][:6]
+    known = lambda piece: bool(gazetteer.resolve(piece, ""))  # noqa: E731
+    looks = lambda piece: known(piece) or bool(_BODY_START.search(piece) and _BODY_END.search(piece)) or any(  # noqa: E731
+        piece.startswith(place) for place in gazetteer.place_names) and bool(_BODY_END.search(piece))
+    for test in (known, looks):
+        for size in range(1, len(cuts) + 1):
+            for chosen in itertools.combinations(cuts, size):
+                bounds = [-1, *chosen, len(name)]
+                pieces = [name[start + 1 : stop] for start, stop in zip(bounds, bounds[1:])]
+                if all(len(piece) >= 2 and test(piece) for piece in pieces):
+                    return pieces
     return [name]
 
 

@@ -10,7 +10,8 @@ is never stale; it is removed with its generation.
 
 Keeping is best effort: a generation this process may only read, a full disk or an answer
 over :data:`MAX_BYTES` just means the query is evaluated again next time. A kept file that
-cannot be parsed is evaluated again and overwritten.
+cannot be parsed (to its last row) is removed and the query evaluated again. A query whose
+answer can change without a build (NOW, RAND, a SERVICE …) is never kept.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import hashlib
 import io
 import os
 import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,54 +30,115 @@ import pyoxigraph as ox
 FOLDER = "answers"
 MAX_BYTES = 64 * 2**20  # larger answers are evaluated each time rather than kept
 MAX_FILES = 2000  # per generation: parameterised queries keep one answer per set of values
+_VERSION = f"policykg-answers 1, pyoxigraph {ox.__version__}"  # another engine or format: other files
 _TSV = ox.QueryResultsFormat.TSV
-# functions whose value changes from one evaluation to the next: a query that calls one is never
-# kept (looked for anywhere in the text, strings included: keeping too little is only slower)
-_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+# what makes an answer change without a build: a query that names one is never kept (looked for
+# anywhere in the text, strings and comments included: keeping too little is only slower)
+_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
+_STALE_PART = 600.0  # seconds after which a half-written file is a killed writer's
+
+
+class Kept:
+    """A SELECT answer read whole: ``variables`` and its solutions, like pyoxigraph's QuerySolutions."""
+
+    def __init__(self, variables: list[ox.Variable], solutions: list[ox.QuerySolution]):
+        self.variables, self._solutions = variables, solutions
+
+    def __iter__(self):
+        return iter(self._solutions)
+
+    def __len__(self) -> int:
+        return len(self._solutions)
 
 
 def path(generation: Path, sparql: str) -> Path:
     """Where the answer of ``sparql`` (with its values bound) on ``generation`` is kept."""
-    return Path(generation) / FOLDER / f"{hashlib.sha256(sparql.encode('utf-8')).hexdigest()[:32]}.tsv"
+    digest = hashlib.sha256(f"{_VERSION}\n{sparql}".encode("utf-8")).hexdigest()[:32]
+    return Path(generation) / FOLDER / f"{digest}.tsv"
 
 
-def read(generation: Path, sparql: str) -> ox.QuerySolutions | None:
-    """The answer kept for ``sparql`` on ``generation``, or None when there is none (or it
-    cannot be read). Needs no database: a file, read whole even if a build removes it meanwhile."""
+def _parse(data: bytes) -> Kept:
+    solutions = ox.parse_query_results(data, _TSV)
+    return Kept(list(solutions.variables), list(solutions))  # every row now: a bad one raises here, not in the caller
+
+
+def read(generation: Path, sparql: str) -> Kept | None:
+    """The answer kept for ``sparql`` on ``generation``, or None when there is none or it cannot
+    be read whole (then it is removed). Needs no database: a file, read whole even if a build
+    removes the generation meanwhile."""
+    kept = path(generation, sparql)
     try:
-        return ox.parse_query_results(path(generation, sparql).read_bytes(), _TSV)
-    except (OSError, SyntaxError, ValueError):
+        data = kept.read_bytes()
+    except OSError:
         return None
+    try:
+        if not data.endswith(b"\n"):  # a SELECT's TSV has at least its header line
+            raise ValueError("cut short")
+        return _parse(data)
+    except (SyntaxError, ValueError):
+        kept.unlink(missing_ok=True)
+        return None
+
+
+def keeps(sparql: str) -> bool:
+    """Tell whether the answer of ``sparql`` may be kept."""
+    return not _VOLATILE.search(sparql)
 
 
 def select(store: ox.Store, generation: Path, sparql: str):
     """Answer ``sparql`` over the union of the graphs of ``store`` (opened on ``generation``):
     from the answer kept for it, else by evaluating it and keeping a SELECT's solutions."""
-    kept = read(generation, sparql)
+    kept = read(generation, sparql) if keeps(sparql) else None
     if kept is not None:
         return kept
     result = store.query(sparql, use_default_graph_as_union=True)
-    if not isinstance(result, ox.QuerySolutions) or _VOLATILE.search(sparql):
+    if not isinstance(result, ox.QuerySolutions) or not keeps(sparql):
         return result
     buffer = io.BytesIO()
     result.serialize(buffer, _TSV)
     data = buffer.getvalue()
-    _keep(path(generation, sparql), data)
-    return ox.parse_query_results(data, _TSV)
+    _keep(generation, path(generation, sparql), data)
+    return _parse(data)
 
 
-def _keep(kept: Path, data: bytes) -> None:
+def _keep(generation: Path, kept: Path, data: bytes) -> None:
     if len(data) > MAX_BYTES:
         return
     part = None
     try:
         kept.parent.mkdir(exist_ok=True)
-        if sum(1 for _ in kept.parent.iterdir()) >= MAX_FILES:
+        if _tidy(kept.parent) >= MAX_FILES:
             return
         with tempfile.NamedTemporaryFile(dir=kept.parent, prefix=".", suffix=".part", delete=False) as handle:
             part = handle.name
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(part, _mode(generation))
         os.replace(part, kept)  # readers see the whole answer or none
     except OSError:
         if part:
             Path(part).unlink(missing_ok=True)
+
+
+def _mode(generation: Path) -> int:
+    """As readable as the database it comes from (a server running as another user can read both)."""
+    try:
+        return stat.S_IMODE((generation / "CURRENT").stat().st_mode)
+    except OSError:
+        return 0o600
+
+
+def _tidy(folder: Path) -> int:
+    """Remove what killed writers left half-written; return how many answers the folder keeps."""
+    answers = 0
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".tsv"):
+            answers += 1
+        elif entry.name.endswith(".part"):
+            try:
+                if time.time() - entry.stat().st_mtime > _STALE_PART:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+    return answers

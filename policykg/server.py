@@ -60,6 +60,7 @@ class App:
         self.store.release(keep_last=False)  # and hold no generation until a page reads one
         self.time_limit, self.row_limit, self.workers, self.max_body = time_limit, row_limit, workers, max_body
         self._stop = threading.Event()
+        self._keeper: threading.Thread | None = None
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
         self.urls = Map([
             Rule("/", endpoint="home"), Rule("/query", endpoint="query"), Rule("/sparql", endpoint="sparql"),
@@ -76,31 +77,35 @@ class App:
         self._stop.set()
         if "pool" in self.__dict__:
             self.pool.close()
+        if self._keeper is not None:
+            self._keeper.join(timeout=5)  # its query, if any, ended with the pool's workers
 
     def keep_answers(self, every: float = 5.0) -> threading.Thread:
         """Start a thread that, whenever a build has switched in a new generation, evaluates
         each named query without parameters through the query workers (one at a time, so the
         others stay free), keeping its answer with the generation: their pages and endpoint
         answers are then read, not evaluated, from the first time anyone asks."""
+        pool = self.pool  # made here, not in the thread: close() then always finds it
+
         def run() -> None:
             done = None
             while not self._stop.is_set():
                 try:
                     generation = self.store.generation()
-                except StoreError:
-                    generation = None
-                if generation is not None and generation != done:
-                    for named in queries.all_queries():
-                        if self._stop.is_set():
-                            return
-                        if not named.parameters and not answers.path(generation, named.text).exists():
-                            self.pool.run(named.text, [], "tsv")
-                    done = generation
+                    if generation != done:
+                        for named in queries.all_queries():
+                            if self._stop.is_set():
+                                return
+                            if not named.parameters and not answers.path(generation, named.text).exists():
+                                pool.run(named.text, [], "tsv")  # a query past the time limit is left to the pages
+                        done = generation
+                except (StoreError, RuntimeError):  # no store now; or the pool closed under a query at shutdown
+                    pass
                 self._stop.wait(every)
 
-        thread = threading.Thread(target=run, name="policykg-answers", daemon=True)
-        thread.start()
-        return thread
+        self._keeper = threading.Thread(target=run, name="policykg-answers", daemon=True)
+        self._keeper.start()
+        return self._keeper
 
     def __call__(self, environ, start_response):
         try:
@@ -193,13 +198,16 @@ class App:
         table, error = None, None
         wanted = request.args.get("format")
         if wanted and wanted not in DOWNLOADS:
-            raise BadRequest(f"unknown format {wanted!r}; use one of {', '.join(DOWNLOADS)}")
+            return self._text(400, f"unknown format {wanted!r}; use one of {', '.join(DOWNLOADS)}")
         if all(values.values()):
             try:
                 table = results.run(self.store, named, values)
             except queries.QueryError as problem:
                 error = str(problem)
-        if wanted and table is not None:
+        if wanted and table is None:  # a download gets the answer or a plain error, never the page
+            missing = [key for key, value in values.items() if not value]
+            return self._text(400, error or f"{name}: missing parameter {missing[0]}; give it as ?{missing[0]}=…")
+        if wanted:
             return Response(results.render(table, wanted) + "\n", content_type=DOWNLOADS[wanted],
                             headers={"Content-Disposition": f'attachment; filename="{name}.{wanted}"'})
         downloads = [(format, urlencode({**values, "format": format})) for format in DOWNLOADS]

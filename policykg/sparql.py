@@ -230,7 +230,7 @@ def _worker(path: str, requests, responses) -> None:
         if current != opened:
             try:
                 store = None  # drop the store read before, then let go of its generation
-                store, opened = knowledge.reader(), current
+                store, opened = knowledge.reader(), str(knowledge.opened)  # what it opened, should a build have switched meanwhile
                 knowledge.release()  # one query at a time: the generation read before is not in use any more
             except StoreError as error:
                 responses.send(_plain(503, str(error)))

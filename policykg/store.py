@@ -252,6 +252,11 @@ class KnowledgeStore:
     def reader(self) -> ox.Store:
         """Open the current generation read-only. It stays on disk while this process may still
         read it, even after a build has switched in a newer one."""
+        return self._open()[0]
+
+    def _open(self) -> tuple[ox.Store, Path]:
+        """Open the current generation read-only; return it with its folder (read together: in a
+        threaded server ``self.opened`` may already name another thread's generation)."""
         self._check()
         for _ in range(10):
             generation = (self.path / CURRENT).resolve()
@@ -259,7 +264,7 @@ class KnowledgeStore:
                 continue  # a build switched generations and removed this one just now: look again
             self.opened = generation
             try:
-                return ox.Store.read_only(str(generation))
+                return ox.Store.read_only(str(generation)), generation
             except (OSError, RuntimeError) as error:  # RocksDB reports a damaged database as a RuntimeError
                 raise StoreError(f"{self.path}: cannot open the store: {' '.join(str(error).split())}") from None
         raise StoreError(f"{self.path}: the store changed ten times while being opened; try again")
@@ -284,8 +289,8 @@ class KnowledgeStore:
         kept = answers.read(self.generation(), sparql)  # read without opening the database
         if kept is not None:
             return kept
-        store = self.reader()
-        return answers.select(store, self.opened, sparql)
+        store, generation = self._open()
+        return answers.select(store, generation, sparql)
 
     def graphs(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""

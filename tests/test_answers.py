@@ -4,7 +4,10 @@ time by the server."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -31,13 +34,13 @@ def _terms(solutions) -> tuple[list[str], list[list]]:
     return [variable.value for variable in solutions.variables], [list(row) for row in solutions]
 
 
-def test_every_named_query_reads_back_exactly_what_it_evaluated(seed_store):
-    generation = seed_store.generation()
+def test_every_named_query_reads_back_exactly_what_it_evaluated(store):
+    generation = store.generation()
     for named in queries.all_queries():
         bindings = {key: ox.Literal(value) for key, value in PARAMS.get(named.name, {}).items()}
-        evaluated = _terms(seed_store.query(named.text, bindings))
+        evaluated = _terms(store.query(named.text, bindings))
         assert evaluated[1], f"{named.name} gives no rows on the seed: the comparison would prove nothing"
-        first, second = _terms(seed_store.answer(named.text, bindings)), _terms(seed_store.answer(named.text, bindings))
+        first, second = _terms(store.answer(named.text, bindings)), _terms(store.answer(named.text, bindings))
         assert first == evaluated and second == evaluated, named.name  # same terms: datatypes, languages, unbound cells
         assert len(list((generation / answers.FOLDER).glob("*.tsv"))) >= 1
 
@@ -55,13 +58,23 @@ def test_the_kept_answer_is_what_is_read_until_a_build_makes_a_new_generation(st
     assert answers.path(store.generation(), named.text).is_file()
 
 
-def test_an_unreadable_kept_answer_is_evaluated_again_and_replaced(store):
+@pytest.mark.parametrize("damage", ["garbage", "bad row", "cut short", "empty"])
+def test_an_unreadable_kept_answer_is_evaluated_again_and_replaced(store, damage):
     named = queries.load("regulations")
     expected = results.run(store, named)
     kept = answers.path(store.generation(), named.text)
-    kept.write_bytes(b"\x00\x01 not a result\tfile\n\"broken")
+    good = kept.read_bytes()
+    kept.write_bytes({"garbage": b"\x00\x01 not a result\tfile\n\"broken", "bad row": good + b'"broken\t<x\n',
+                      "cut short": good[: len(good) // 2].rstrip(b"\n"), "empty": b""}[damage])
     assert results.run(store, named) == expected
-    assert kept.read_bytes().startswith(b"?")
+    assert kept.read_bytes() == good
+    app = App(store.path, workers=1)  # the endpoint too: its worker answers, it does not die
+    try:
+        kept.write_bytes(good + b'"broken\t<x\n')
+        response = Client(app).get("/sparql", query_string={"query": named.text, "format": "csv"})
+        assert response.status_code == 200 and len(response.get_data(as_text=True).splitlines()) == len(expected.rows) + 1
+    finally:
+        app.close()
 
 
 def test_a_generation_that_cannot_be_written_still_answers(store):
@@ -95,6 +108,21 @@ def test_a_query_that_calls_a_volatile_function_is_never_kept(store, tmp_path):
     assert not answers.path(store.generation(), named.text).exists()
 
 
+def test_a_query_that_calls_a_remote_service_is_never_kept(store, tmp_path):
+    file = tmp_path / "remote.rq"  # nothing listens on port 9 of loopback: SILENT makes it one empty row
+    file.write_text("SELECT ?s WHERE { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", encoding="utf-8")
+    named = queries.load(str(file))
+    assert len(results.run(store, named).rows) == 1
+    assert not answers.path(store.generation(), named.text).exists()
+
+
+def test_kept_answers_are_as_readable_as_the_database(store):
+    named = queries.load("programs")
+    results.run(store, named)
+    generation = store.generation()
+    assert answers.path(generation, named.text).stat().st_mode & 0o777 == (generation / "CURRENT").stat().st_mode & 0o777
+
+
 def test_the_endpoint_answers_a_named_query_from_its_kept_answer(store):
     app = App(store.path, workers=1)
     try:
@@ -107,6 +135,9 @@ def test_the_endpoint_answers_a_named_query_from_its_kept_answer(store):
         table = results.run(store, named)
         lines = response.get_data(as_text=True).splitlines()
         assert lines[0] == ",".join(table.columns) and len(lines) == len(table.rows) + 1
+        kept.write_text(kept.read_text(encoding="utf-8").replace("\n", '\n"DOCTORED"\t\t\n', 1), encoding="utf-8")
+        doctored = client.get("/sparql", query_string={"query": named.text, "format": "csv"}).get_data(as_text=True)
+        assert doctored.splitlines()[1] == "DOCTORED,," and len(doctored.splitlines()) == len(table.rows) + 2  # read, not evaluated
         other = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # not a named query: evaluated, not kept
         assert client.get("/sparql", query_string={"query": other}).status_code == 200
         assert not answers.path(store.generation(), other).exists()
@@ -141,6 +172,21 @@ def test_the_server_keeps_answers_of_each_new_generation_before_anyone_asks(stor
         assert "成都" in page  # the new generation's answer, not the old one's
     finally:
         app.close()
+    assert not app._keeper.is_alive()
+    assert not any(process.is_alive() for process, _, _ in app.pool._all)
+
+
+def test_closing_the_server_mid_query_stops_the_keeper_quietly(store, monkeypatch):
+    import threading
+
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", lambda hook: failures.append(hook.exc_value))
+    app = App(store.path, workers=1)
+    app.keep_answers(every=0.1)
+    time.sleep(0.3)  # let it start a query, then close under it
+    app.close()
+    assert not app._keeper.is_alive() and failures == []
+    assert not any(process.is_alive() for process, _, _ in app.pool._all)
 
 
 def test_a_long_answer_shows_its_first_rows_and_downloads_whole(store, monkeypatch):
@@ -156,7 +202,10 @@ def test_a_long_answer_shows_its_first_rows_and_downloads_whole(store, monkeypat
         download = client.get("/queries/citations", query_string={"format": "csv"})
         assert download.mimetype == "text/csv" and 'filename="citations.csv"' in download.headers["Content-Disposition"]
         assert download.get_data(as_text=True) == results.render(table, "csv") + "\n"
-        assert client.get("/queries/citations", query_string={"format": "xlsx"}).status_code == 400
+        unknown = client.get("/queries/citations", query_string={"format": "xlsx"})
+        assert unknown.status_code == 400 and unknown.mimetype == "text/plain" and "csv, tsv, json" in unknown.get_data(as_text=True)
+        missing = client.get("/queries/trace", query_string={"format": "csv"})  # no answer to download: say why, as text
+        assert missing.status_code == 400 and missing.get_data(as_text=True) == "trace: missing parameter title; give it as ?title=…\n"
     finally:
         app.close()
 
@@ -168,3 +217,44 @@ def test_answers_go_with_their_generation(store):
     assert kept.is_file()
     build([SEED, CHENGDU], store)
     assert not kept.exists() and not kept.parent.parent.exists()
+
+
+def test_threads_asking_while_builds_switch_generations_keep_each_answer_with_its_own(store):
+    """Each thread's answer is kept in the generation it was evaluated on, whatever the other
+    threads of the process opened meanwhile (a threaded server's pages share one store object)."""
+    import threading
+
+    texts, stop, errors = {}, threading.Event(), []
+    count = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } # "
+
+    def ask(worker: int) -> None:
+        for number in range(100_000):
+            if stop.is_set():
+                return
+            text = f"{count}{worker}-{number}"
+            texts[answers.path(Path("."), text).name] = text
+            try:
+                store.answer(text)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=ask, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for turn in range(6):  # Chengdu in, out, in …, by another process as in use: each a new generation
+            command = ["build", str(SEED), str(CHENGDU)] if turn % 2 == 0 else ["remove", str(CHENGDU)]
+            subprocess.run([sys.executable, "-m", "policykg", *command, "--store", str(store.path)], check=True, capture_output=True)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    checked = 0
+    for generation in store.path.glob("gen-*"):
+        database = ox.Store.read_only(str(generation))
+        for kept in (generation / answers.FOLDER).glob("*.tsv"):
+            evaluated = list(database.query(texts[kept.name], use_default_graph_as_union=True))
+            assert [list(row) for row in answers.read(generation, texts[kept.name])] == [list(row) for row in evaluated], generation.name
+            checked += 1
+    assert checked > 50
