@@ -198,9 +198,12 @@ def _joined(name: str, gazetteer: Gazetteer) -> list[str]:
     if gazetteer.resolve(name, ""):
         return [name]
     cuts = [index for index, char in enumerate(name) if char == "和" and name[index - 1 : index + 2] != "共和国"][:6]
-    known = lambda piece: bool(gazetteer.resolve(piece, ""))  # noqa: E731
-    looks = lambda piece: known(piece) or bool(_BODY_START.search(piece) and _BODY_END.search(piece)) or any(  # noqa: E731
-        piece.startswith(place) for place in gazetteer.place_names) and bool(_BODY_END.search(piece))
+    def known(piece: str) -> bool:
+        return bool(gazetteer.resolve(piece, ""))
+
+    def looks(piece: str) -> bool:  # a body's head (省, 国家, 中国, a place) and a body's ending (部, 局, 中心 …)
+        return known(piece) or bool(_BODY_END.search(piece)) and (bool(_BODY_START.search(piece)) or piece.startswith(gazetteer.place_names))
+
     for test in (known, looks):
         for size in range(1, len(cuts) + 1):
             for chosen in itertools.combinations(cuts, size):
