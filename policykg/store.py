@@ -286,7 +286,7 @@ class KnowledgeStore:
         again of a store that changes only by builds."""
         if bindings:
             sparql = bind_values(sparql, bindings)
-        kept = answers.read(self.generation(), sparql)  # read without opening the database
+        kept = answers.read(self.generation(), sparql) if answers.keeps(sparql) else None  # read without opening the database
         if kept is not None:
             return kept
         store, generation = self._open()
