@@ -45,8 +45,11 @@ def value(term) -> object:
     return term.value
 
 
-def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str] | None = None) -> Table | bool | list:
-    """Run a named query (with its parameters) or SPARQL text; SELECT gives a Table."""
+def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str] | None = None, keep: bool | None = None) -> Table | bool | list:
+    """Run a named query (with its parameters) or SPARQL text; SELECT gives a Table.
+
+    The answer of a named query is kept with the store generation (:mod:`policykg.answers`),
+    that of SPARQL text only with ``keep=True`` (policykg's own queries: trace, views, stats)."""
     params = dict(params or {})
     if isinstance(query, NamedQuery):
         expected = {name for name, _ in query.parameters}
@@ -56,9 +59,10 @@ def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str
         missing = sorted(expected - set(params))
         if missing:
             raise QueryError(f"{query.name}: missing parameter {', '.join(missing)} (give it with --param {missing[0]}=VALUE)")
-        name, text, ask = query.name, query.text, store.answer
+        name, text = query.name, query.text
     else:
-        name, text, ask = "SPARQL query", query, store.query
+        name, text = "SPARQL query", query
+    ask = store.answer if (isinstance(query, NamedQuery) if keep is None else keep) else store.query
     try:
         result = ask(text, {key: ox.Literal(item) for key, item in params.items()})
     except SyntaxError as error:
@@ -117,3 +121,8 @@ def _clip(text: str, limit: int) -> str:
             break
         out += char
     return out + "…"
+
+
+def run_kept(store: KnowledgeStore, query: str) -> Table | bool | list:
+    """Run one of policykg's own queries (trace, the network views, stats), keeping its answer."""
+    return run(store, query, keep=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from policykg.results import Table, run
+from policykg.results import Table
+from policykg.results import run_kept as run  # answers kept with the generation
 from policykg.store import KnowledgeStore
 
 _PREFIX = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\n"

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from policykg.graph_builder.text import normalize_title
-from policykg.results import Table, render, run
+from policykg.results import Table, render
+from policykg.results import run_kept as run  # answers kept with the generation
 from policykg.store import KnowledgeStore
 
 _PREFIX = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"

@@ -258,3 +258,20 @@ def test_threads_asking_while_builds_switch_generations_keep_each_answer_with_it
             assert [list(row) for row in answers.read(generation, texts[kept.name])] == [list(row) for row in evaluated], generation.name
             checked += 1
     assert checked > 50
+
+
+def test_trace_the_views_and_the_counts_keep_their_answers_too(store):
+    import networkx as nx
+
+    from policykg.stats import statistics
+    from policykg.trace import trace_regulation
+    from policykg.viz.views import overview
+
+    folder = store.generation() / answers.FOLDER
+    first = (trace_regulation(store, "老年人权益保障条例").tables, overview(store), statistics(store))
+    kept = sorted(folder.glob("*.tsv"))
+    assert len(kept) >= 8  # the trace's lookups, the view's nodes and edges, the class and relation counts
+    again = (trace_regulation(store, "老年人权益保障条例").tables, overview(store), statistics(store))
+    assert again[0] == first[0] and again[2] == first[2]
+    assert nx.utils.graphs_equal(again[1], first[1]) and first[1].number_of_edges() > 0
+    assert sorted(folder.glob("*.tsv")) == kept  # read back, nothing new evaluated

@@ -10,7 +10,7 @@ from __future__ import annotations
 import networkx as nx
 import pyoxigraph as ox
 
-from policykg.results import run
+from policykg.results import run_kept as run  # answers kept with the generation
 from policykg.store import KnowledgeStore
 from policykg.viz import VIEWS  # noqa: F401  (the names, for callers of this module)
 
