@@ -13,6 +13,7 @@ Every page is rendered on the server with autoescaping: document text is always 
 from __future__ import annotations
 
 import io
+import multiprocessing
 import tempfile
 import threading
 from functools import cached_property
@@ -51,6 +52,36 @@ def _link(iri: str) -> str | None:
     return "/id/" + iri[len(ID_BASE) :] if iri.startswith(ID_BASE) else None
 
 
+HOME_NODES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+SELECT DISTINCT ?node ?title WHERE { GRAPH ?g { ?node pkg:title ?title . { ?node pkg:sourceHash ?h } UNION { ?s pkg:hasPart ?node ; pkg:sourceHash ?h } } }"""
+
+
+def _home(store: KnowledgeStore) -> tuple[list[dict], list[dict]]:
+    """What / shows: the documents, each with a link to its page, and the entities per class."""
+    from policykg.stats import statistics
+
+    documents = results.run(store, queries.load("documents")).rows
+    link = {row["title"]: _link(row["node"]) for row in results.run_kept(store, HOME_NODES).rows}
+    for row in documents:
+        row["link"] = link.get(row["document"])
+    return documents, statistics(store)["classes"].rows
+
+
+def _keep_pages(path: str) -> None:
+    """In a process of its own, started by the keeper: ask what / and /graph ask of the current
+    generation, so that their answers are kept (seconds each at 1,000 documents)."""
+    from policykg.sparql import _die_with_parent
+    from policykg.viz.network import overview
+
+    _die_with_parent()
+    store = KnowledgeStore(path)
+    try:
+        _home(store)
+        overview(store)
+    except (StoreError, queries.QueryError):
+        pass  # the store went away or changed under it: the pages will say so when asked
+
+
 class App:
     """The WSGI application; ``App("kg")`` serves the store in ./kg."""
 
@@ -83,8 +114,9 @@ class App:
     def keep_answers(self, every: float = 5.0) -> threading.Thread:
         """Start a thread that, whenever a build has switched in a new generation, evaluates
         each named query without parameters through the query workers (one at a time, so the
-        others stay free), keeping its answer with the generation: their pages and endpoint
-        answers are then read, not evaluated, from the first time anyone asks."""
+        others stay free), then what / and /graph ask in a process of its own, keeping every
+        answer with the generation: those pages and endpoint answers are then read, not
+        evaluated, from the first time anyone asks."""
         pool = self.pool  # made here, not in the thread: close() then always finds it
 
         def run() -> None:
@@ -98,6 +130,12 @@ class App:
                                 return
                             if not named.parameters and not answers.path(generation, named.text).exists():
                                 pool.run(named.text, [], "tsv")  # a query past the time limit is left to the pages
+                        pages = multiprocessing.get_context("spawn").Process(target=_keep_pages, args=(str(self.store.path),), daemon=True)
+                        pages.start()
+                        while pages.is_alive():
+                            if self._stop.wait(0.2):
+                                pages.kill()
+                            pages.join(0)
                         done = generation
                 except (StoreError, RuntimeError):  # no store now; or the pool closed under a query at shutdown
                     pass
@@ -176,15 +214,8 @@ class App:
     # -- pages ---------------------------------------------------------------------
 
     def on_home(self, request: Request) -> Response:
-        from policykg.stats import statistics
-
-        documents = results.run(self.store, queries.load("documents")).rows
-        nodes = results.run(self.store, """PREFIX pkg: <https://w3id.org/policykg/ontology#>
-            SELECT DISTINCT ?node ?title WHERE { GRAPH ?g { ?node pkg:title ?title . { ?node pkg:sourceHash ?h } UNION { ?s pkg:hasPart ?node ; pkg:sourceHash ?h } } }""").rows
-        link = {row["title"]: _link(row["node"]) for row in nodes}
-        for row in documents:
-            row["link"] = link.get(row["document"])
-        return self.page("home.html", title="policykg", documents=documents, classes=statistics(self.store)["classes"].rows, queries=queries.all_queries())
+        documents, classes = _home(self.store)
+        return self.page("home.html", title="policykg", documents=documents, classes=classes, queries=queries.all_queries())
 
     def on_query(self, request: Request) -> Response:
         named = queries.all_queries()
