@@ -192,7 +192,7 @@ def _joined(name: str, gazetteer: Gazetteer) -> list[str]:
     """Cut a joint issuer written with 和 (民政部和财政部, 工业和信息化部和财政部) into its bodies,
     but not the 和 inside one body's name (人力资源和社会保障局, 呼和浩特市, 中华人民共和国).
 
-    The fewest cuts whose pieces the gazetteer all knows win; failing that, the fewest whose
+    The fewest cuts whose pieces the gazetteer all knows win; failing that, the most whose
     pieces all look like bodies (a body's head and ending: 省财政厅和省人力资源和社会保障厅);
     failing both, the name stays whole."""
     if gazetteer.resolve(name, ""):
@@ -204,8 +204,8 @@ def _joined(name: str, gazetteer: Gazetteer) -> list[str]:
     def looks(piece: str) -> bool:  # a body's head (省, 国家, 中国, a place) and a body's ending (部, 局, 中心 …)
         return known(piece) or bool(_BODY_END.search(piece)) and (bool(_BODY_START.search(piece)) or piece.startswith(gazetteer.place_names))
 
-    for test in (known, looks):
-        for size in range(1, len(cuts) + 1):
+    for test in (known, looks):  # known bodies: the fewest cuts; look-alikes: the most (X和Y looks like one body too)
+        for size in range(1, len(cuts) + 1) if test is known else range(len(cuts), 0, -1):
             for chosen in itertools.combinations(cuts, size):
                 bounds = [-1, *chosen, len(name)]
                 pieces = [name[start + 1 : stop] for start, stop in zip(bounds, bounds[1:])]

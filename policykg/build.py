@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -103,10 +104,12 @@ def _extract_one(path: Path, gazetteer: Gazetteer, scratch: Path, max_bytes: int
 _WORKER: list[tuple[Gazetteer, Path, int]] = []
 
 
-def _start_worker(gazetteer: Gazetteer, scratch: Path, max_bytes: int) -> None:
+def _start_worker(gazetteer: Gazetteer, scratch: Path, max_bytes: int, parent: int) -> None:
     from policykg.sparql import _die_with_parent
 
     _die_with_parent()  # a build killed with SIGKILL takes its workers with it, instead of leaving them waiting forever
+    if os.getppid() != parent:
+        os._exit(0)  # it died while this worker was starting, before it could ask to die with it
     _WORKER.append((gazetteer, scratch, max_bytes))  # the caller's gazetteer (--gazetteer), not the packaged one
 
 
@@ -153,7 +156,7 @@ def _extract_in_pool(plan: _Plan, scratch: Path, paths: list[Path], jobs: int) -
     """Yield the outcome of each file extracted in a pool of ``jobs`` processes, in order; return
     the files a dying worker left without one."""
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(plan.gazetteer, scratch, plan.max_bytes))
+                               initializer=_start_worker, initargs=(plan.gazetteer, scratch, plan.max_bytes, os.getpid()))
     undone = []
     try:
         for path, future in zip(paths, [pool.submit(_extract_in_worker, path) for path in paths]):

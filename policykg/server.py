@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import tempfile
 import threading
 from functools import cached_property
@@ -67,13 +68,16 @@ def _home(store: KnowledgeStore) -> tuple[list[dict], list[dict]]:
     return documents, statistics(store)["classes"].rows
 
 
-def _keep_pages(path: str) -> None:
+def _keep_pages(path: str, parent: int) -> None:
     """In a process of its own, started by the keeper: ask what / and /graph ask of the current
     generation, so that their answers are kept (seconds each at 1,000 documents)."""
     from policykg.sparql import _die_with_parent
-    from policykg.viz.network import overview
 
     _die_with_parent()
+    if os.getppid() != parent:
+        return  # the server died while this process was starting, before it could ask to die with it
+    from policykg.viz.network import overview
+
     store = KnowledgeStore(path)
     try:
         _home(store)
@@ -92,6 +96,7 @@ class App:
         self.time_limit, self.row_limit, self.workers, self.max_body = time_limit, row_limit, workers, max_body
         self._stop = threading.Event()
         self._keeper: threading.Thread | None = None
+        self.kept: Path | None = None  # the generation whose answers the keeper has kept
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
         self.urls = Map([
             Rule("/", endpoint="home"), Rule("/query", endpoint="query"), Rule("/sparql", endpoint="sparql"),
@@ -130,13 +135,13 @@ class App:
                                 return
                             if not named.parameters and not answers.path(generation, named.text).exists():
                                 pool.run(named.text, [], "tsv")  # a query past the time limit is left to the pages
-                        pages = multiprocessing.get_context("spawn").Process(target=_keep_pages, args=(str(self.store.path),), daemon=True)
+                        pages = multiprocessing.get_context("spawn").Process(target=_keep_pages, args=(str(self.store.path), os.getpid()), daemon=True)
                         pages.start()
                         while pages.is_alive():
                             if self._stop.wait(0.2):
                                 pages.kill()
                             pages.join(0)
-                        done = generation
+                        done = self.kept = generation
                 except (StoreError, RuntimeError):  # no store now; or the pool closed under a query at shutdown
                     pass
                 self._stop.wait(every)

@@ -215,9 +215,11 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker(path: str, requests, responses) -> None:
+def _worker(path: str, requests, responses, parent: int) -> None:
     """Answer queries from ``requests`` one by one, reopening the store when a build swapped it."""
     _die_with_parent()
+    if os.getppid() != parent:
+        return  # the server died while this worker was starting
     knowledge, opened, store = KnowledgeStore(path), None, None
     while True:
         try:
@@ -260,7 +262,7 @@ class QueryPool:
     def _spawn(self):
         parent_requests, child_requests = self._context.Pipe()
         child_responses, parent_responses = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(self.path, child_requests, child_responses), daemon=True)
+        process = self._context.Process(target=_worker, args=(self.path, child_requests, child_responses, os.getpid()), daemon=True)
         process.start()
         worker = (process, parent_requests, parent_responses)
         with self._lock:

@@ -169,6 +169,12 @@ def test_the_server_keeps_answers_of_each_new_generation_before_anyone_asks(stor
         app.keep_answers(every=0.2)
         first = store.generation()
         assert _wait_for(lambda: _kept(first) <= {path.name for path in (first / answers.FOLDER).glob("*.tsv")})
+        assert _wait_for(lambda: app.kept == first)
+        from policykg.viz.network import overview
+
+        before = set((first / answers.FOLDER).glob("*.tsv"))
+        overview(store)  # /graph's view: everything it asks was kept by the keeper
+        assert set((first / answers.FOLDER).glob("*.tsv")) == before
         build([SEED, CHENGDU], store)
         second = store.generation()
         assert second != first
@@ -273,9 +279,13 @@ def test_trace_the_views_and_the_counts_keep_their_answers_too(store):
     from policykg.viz.views import overview
 
     folder = store.generation() / answers.FOLDER
+    counts = []
+    for ask in (lambda: overview(store), lambda: trace_regulation(store, "老年人权益保障条例"), lambda: statistics(store)):
+        ask()
+        counts.append(len(list(folder.glob("*.tsv"))))
+    assert counts[0] >= 3 and counts[1] > counts[0] and counts[2] == counts[1] + 2  # each keeps its own answers
     first = (trace_regulation(store, "老年人权益保障条例").tables, overview(store), statistics(store))
     kept = sorted(folder.glob("*.tsv"))
-    assert len(kept) >= 8  # the trace's lookups, the view's nodes and edges, the class and relation counts
     again = (trace_regulation(store, "老年人权益保障条例").tables, overview(store), statistics(store))
     assert again[0] == first[0] and again[2] == first[2]
     assert nx.utils.graphs_equal(again[1], first[1]) and first[1].number_of_edges() > 0
