@@ -45,7 +45,7 @@ def value(term) -> object:
     return term.value
 
 
-def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str] | None = None, keep: bool | None = None) -> Table | bool | list:
+def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str] | None = None, keep: bool = False) -> Table | bool | list:
     """Run a named query (with its parameters) or SPARQL text; SELECT gives a Table.
 
     The answer of a named query is kept with the store generation (:mod:`policykg.answers`),
@@ -62,7 +62,7 @@ def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str
         name, text = query.name, query.text
     else:
         name, text = "SPARQL query", query
-    ask = store.answer if (isinstance(query, NamedQuery) if keep is None else keep) else store.query
+    ask = store.answer if keep or isinstance(query, NamedQuery) else store.query
     try:
         result = ask(text, {key: ox.Literal(item) for key, item in params.items()})
     except SyntaxError as error:
