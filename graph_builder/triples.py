@@ -39,6 +39,23 @@ _INTEGER = ox.NamedNode(_XSD + "integer")
 _DECIMAL = ox.NamedNode(_XSD + "decimal")
 _DATE = ox.NamedNode(_XSD + "date")
 
+
+class _Nodes:
+    """The names of a DefinedNamespace as Oxigraph nodes, each made once: ``_PKG.title``.
+    An unknown name raises AttributeError, as the namespace does."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        node = ox.NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+
+_PKG = _Nodes(PKG)
+
+
 # The kind word a title ends with → the class of the document.
 KIND_CLASSES = {
     "工作要点": PKG.WorkPlan, "工作总结": PKG.WorkSummary, "政府工作报告": PKG.WorkReport, "工作报告": PKG.WorkReport, "报告": PKG.WorkReport, "决议": PKG.Decision,
@@ -52,8 +69,8 @@ KIND_CLASSES = {
     "附件": PKG.Annex,
 }
 RELATIONS = {
-    "issues": PKG.issues, "amends": PKG.amends, "drafts": PKG.drafts,
-    "implements": PKG.implements, "basedOn": PKG.basedOn, "mentions": PKG.mentions,
+    "issues": _PKG.issues, "amends": _PKG.amends, "drafts": _PKG.drafts,
+    "implements": _PKG.implements, "basedOn": _PKG.basedOn, "mentions": _PKG.mentions,
 }
 _LOCAL = re.compile(r"本市|我市|全市|本省|我省|全省|本区|我区|本县|我县")
 _NATIONAL = re.compile(r"^(?:中华人民共和国|国务院|中共中央|中央|国家|全国)|法$|法\(")
@@ -66,9 +83,11 @@ def mint(kind: str, key) -> ox.NamedNode:
     return mint_in(f"{ID_BASE}{kind}/", key)
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps with these, without a new encoder per call
+
+
 def mint_in(base: str, key) -> ox.NamedNode:
-    canonical = json.dumps(key, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return ox.NamedNode(base + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16])
+    return ox.NamedNode(base + hashlib.sha1(_CANONICAL.encode(key).encode("utf-8")).hexdigest()[:16])
 
 
 def title_key(title: str, jurisdiction: str, places: tuple[str, ...]) -> list[str]:
@@ -118,6 +137,8 @@ def agency_iri(canonical: str) -> ox.NamedNode:
     return mint("agency", canonical)
 
 
+
+
 @functools.lru_cache(maxsize=4096)
 def _named(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
@@ -131,9 +152,10 @@ class _Writer:
     def __init__(self, graph: ox.NamedNode):
         self.graph = graph
         self.quads: list[ox.Quad] = []
+        self.described: set = set()  # what a describe function wrote already (the quads would be the same)
 
     def add(self, subject, predicate, obj) -> None:
-        self.quads.append(ox.Quad(subject, _term(predicate), obj, self.graph))
+        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
 
     def text(self, subject, predicate, value: str, language: str | None = None) -> None:
         if value:
@@ -150,11 +172,11 @@ class _Writer:
         self.add(subject, _RDF_TYPE, _term(cls))
 
     def span(self, subject, span: Span, text: str, source: ox.NamedNode, rule: str) -> None:
-        self.add(subject, PKG.sourceDocument, source)
-        self.integer(subject, PKG.startOffset, span.start)
-        self.integer(subject, PKG.endOffset, span.end)
-        self.text(subject, PKG.sourceText, text[span.start : span.end])
-        self.text(subject, PKG.extractedBy, rule)
+        self.add(subject, _PKG.sourceDocument, source)
+        self.integer(subject, _PKG.startOffset, span.start)
+        self.integer(subject, _PKG.endOffset, span.end)
+        self.text(subject, _PKG.sourceText, text[span.start : span.end])
+        self.text(subject, _PKG.extractedBy, rule)
 
 
 def kind_iri(cls) -> ox.NamedNode:
@@ -163,20 +185,23 @@ def kind_iri(cls) -> ox.NamedNode:
 
 
 def _describe_document(out: _Writer, node: ox.NamedNode, title: str, kind: str) -> None:
-    out.a(node, KIND_CLASSES.get(kind, PKG.PolicyDocument))
+    if (node, title, kind) in out.described:
+        return
+    out.described.add((node, title, kind))
+    out.a(node, KIND_CLASSES.get(kind, _PKG.PolicyDocument))
     if kind in KIND_CLASSES:
-        out.a(node, PKG.PolicyDocument)
+        out.a(node, _PKG.PolicyDocument)
         out.add(node, _DCTERMS_TYPE, kind_iri(KIND_CLASSES[kind]))
-    out.text(node, PKG.title, title)
+    out.text(node, _PKG.title, title)
     out.text(node, ox.NamedNode(_DCTERMS + "title"), title.strip(), "zh")  # for tools that read Dublin Core
     out.text(node, _LABEL, title.strip(), "zh")
-    out.text(node, PKG.kind, kind)
+    out.text(node, _PKG.kind, kind)
     period = _PERIOD.search(title)
     if period:
-        out.text(node, PKG.period, re.sub(r"\s+", "", period.group(1)))
+        out.text(node, _PKG.period, re.sub(r"\s+", "", period.group(1)))
     version = _VERSION.search(title)
     if version:
-        out.text(node, PKG.versionMark, version.group(1))
+        out.text(node, _PKG.versionMark, version.group(1))
 
 
 def quads(extraction: Extraction) -> list[ox.Quad]:
@@ -188,24 +213,24 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
 
     # the source document: metadata, full text, provenance
     _describe_document(out, source, meta.title or extraction.parts[0].title, extraction.parts[0].kind)
-    out.text(source, PKG.docNumber, meta.doc_number)
+    out.text(source, _PKG.docNumber, meta.doc_number)
     out.text(source, ox.NamedNode(_DCTERMS + "identifier"), meta.doc_number)
     out.date(source, ox.NamedNode(_DCTERMS + "issued"), meta.date_issued)
-    out.text(source, PKG.indexNumber, meta.index_number)
-    out.text(source, PKG.publicity, meta.publicity)
-    out.date(source, PKG.dateIssued, meta.date_issued)
-    out.date(source, PKG.datePublished, meta.date_published)
-    out.date(source, PKG.dateEffective, meta.date_effective)
-    out.text(source, PKG.text, text)
-    out.text(source, PKG.sourceFile, str(Path(extraction.source.path).resolve()))
-    out.text(source, PKG.sourceHash, extraction.source.sha256)
-    out.text(source, PKG.jurisdiction, extraction.jurisdiction)
+    out.text(source, _PKG.indexNumber, meta.index_number)
+    out.text(source, _PKG.publicity, meta.publicity)
+    out.date(source, _PKG.dateIssued, meta.date_issued)
+    out.date(source, _PKG.datePublished, meta.date_published)
+    out.date(source, _PKG.dateEffective, meta.date_effective)
+    out.text(source, _PKG.text, text)
+    out.text(source, _PKG.sourceFile, str(Path(extraction.source.path).resolve()))
+    out.text(source, _PKG.sourceHash, extraction.source.sha256)
+    out.text(source, _PKG.jurisdiction, extraction.jurisdiction)
     source_year = _year(meta.title) or (int(meta.date_issued[:4]) if meta.date_issued else None)
     if source_year:
-        out.integer(source, PKG.year, source_year)
+        out.integer(source, _PKG.year, source_year)
     for issuer in extraction.issuers:
         _describe_agency(out, issuer, extraction)
-        out.add(source, PKG.issuedBy, agency_iri(issuer))
+        out.add(source, _PKG.issuedBy, agency_iri(issuer))
 
     # parts: the notice is the source document itself; transmitted documents and annexes hang under it
     part_nodes: list[ox.NamedNode] = []
@@ -219,18 +244,18 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
                 node = mint("document", [source.value, "annex", normalize_title(part.title)])
             _describe_document(out, node, part.title, part.kind)
             parent = part_nodes[-1] if part.role == "annex" and len(part_nodes) > 1 else source
-            out.add(parent, PKG.hasPart, node)
-            out.integer(node, PKG.ordinal, part.ordinal)
-            out.date(node, PKG.dateIssued, meta.date_issued)
+            out.add(parent, _PKG.hasPart, node)
+            out.integer(node, _PKG.ordinal, part.ordinal)
+            out.date(node, _PKG.dateIssued, meta.date_issued)
             part_year = _year(part.title) or source_year
             if part_year:  # the year a plan plans for or a summary sums up
-                out.integer(node, PKG.year, part_year)
+                out.integer(node, _PKG.year, part_year)
             for issuer in extraction.issuers:
-                out.add(node, PKG.issuedBy, agency_iri(issuer))
-            out.add(node, PKG.sourceDocument, source)
-            out.integer(node, PKG.startOffset, part.span.start)
-            out.integer(node, PKG.endOffset, part.span.end)
-            out.text(node, PKG.extractedBy, part.rule)
+                out.add(node, _PKG.issuedBy, agency_iri(issuer))
+            out.add(node, _PKG.sourceDocument, source)
+            out.integer(node, _PKG.startOffset, part.span.start)
+            out.integer(node, _PKG.endOffset, part.span.end)
+            out.text(node, _PKG.extractedBy, part.rule)
         part_nodes.append(node)
 
     # sections
@@ -239,18 +264,18 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
         node = mint("section", [source.value, section.part, list(section.path)])
         section_nodes[(section.part, section.path)] = node
         parent = section_nodes.get((section.part, section.path[:-1]), part_nodes[section.part])
-        out.a(node, PKG.Section)
-        out.add(parent, PKG.hasPart, node)
-        out.add(node, PKG.isPartOf, part_nodes[section.part])  # the enclosing document, for queries
-        out.text(node, PKG.marker, section.marker)
-        out.text(node, PKG.title, section.title)
+        out.a(node, _PKG.Section)
+        out.add(parent, _PKG.hasPart, node)
+        out.add(node, _PKG.isPartOf, part_nodes[section.part])  # the enclosing document, for queries
+        out.text(node, _PKG.marker, section.marker)
+        out.text(node, _PKG.title, section.title)
         out.text(node, _LABEL, f"{section.marker}{section.title}", "zh")
-        out.integer(node, PKG.level, section.level)
-        out.integer(node, PKG.ordinal, section.path[-1])
-        out.add(node, PKG.sourceDocument, source)
-        out.integer(node, PKG.startOffset, section.span.start)
-        out.integer(node, PKG.endOffset, section.span.end)
-        out.text(node, PKG.extractedBy, section.rule)
+        out.integer(node, _PKG.level, section.level)
+        out.integer(node, _PKG.ordinal, section.path[-1])
+        out.add(node, _PKG.sourceDocument, source)
+        out.integer(node, _PKG.startOffset, section.span.start)
+        out.integer(node, _PKG.endOffset, section.span.end)
+        out.text(node, _PKG.extractedBy, section.rule)
 
     # work items; a heading sentence stands for its section, a title for its document
     units: list[ox.NamedNode] = []
@@ -260,10 +285,10 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
         else:
             node = mint("item", [source.value, sentence.span.start, sentence.span.end])
             parent = section_nodes.get((sentence.part, sentence.section), part_nodes[sentence.part])
-            out.a(node, PKG.WorkItem)
-            out.add(parent, PKG.hasPart, node)
-            out.add(node, PKG.isPartOf, part_nodes[sentence.part])
-            out.integer(node, PKG.ordinal, sentence.ordinal)
+            out.a(node, _PKG.WorkItem)
+            out.add(parent, _PKG.hasPart, node)
+            out.add(node, _PKG.isPartOf, part_nodes[sentence.part])
+            out.integer(node, _PKG.ordinal, sentence.ordinal)
             out.span(node, sentence.span, text, source, sentence.rule)
             out.text(node, _LABEL, sentence.text[:60] + ("…" if len(sentence.text) > 60 else ""), "zh")
         units.append(node)
@@ -273,7 +298,7 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     _programs(out, extraction, units, source)
     _indicators(out, extraction, units, source)
     for index, assignment in extraction.found.get("areas", []):
-        out.add(units[index], PKG.policyArea, area_iri(assignment.area))
+        out.add(units[index], _PKG.policyArea, area_iri(assignment.area))
     return list(dict.fromkeys(out.quads))
 
 
@@ -295,7 +320,7 @@ def area_quads(scheme) -> list[ox.Quad]:
     out.text(root, ox.NamedNode(_SKOS + "prefLabel"), "Policy areas", "en")
     for area in scheme.areas.values():
         node = area_iri(area.id)
-        out.a(node, PKG.PolicyArea)
+        out.a(node, _PKG.PolicyArea)
         out.add(node, _RDF_TYPE, ox.NamedNode(_SKOS + "Concept"))
         out.add(node, ox.NamedNode(_SKOS + "inScheme"), root)
         out.text(node, ox.NamedNode(_SKOS + "prefLabel"), area.zh, "zh")
@@ -354,46 +379,49 @@ def _citations(out: _Writer, extraction: Extraction, units: list, source: ox.Nam
         else:
             cited = mint("document", title_key(citation.title, extraction.jurisdiction, extraction.gazetteer.place_names))
         if citation.work:  # a book, film or journal: named, not a policy document
-            out.a(cited, PKG.CreativeWork)
-            out.text(cited, PKG.title, citation.title)
+            out.a(cited, _PKG.CreativeWork)
+            out.text(cited, _PKG.title, citation.title)
             out.text(cited, _LABEL, citation.title.strip(), "zh")
-            out.text(cited, PKG.kind, "work")
+            out.text(cited, _PKG.kind, "work")
         else:
             _describe_document(out, cited, citation.title, kind_of(citation.title))
-        out.text(cited, PKG.docNumber, citation.doc_number)
-        out.text(cited, PKG.standardCode, citation.code)
+        out.text(cited, _PKG.docNumber, citation.doc_number)
+        out.text(cited, _PKG.standardCode, citation.code)
         out.add(unit, RELATIONS[citation.relation], cited)
-        out.add(unit, PKG.cites, cited)
+        out.add(unit, _PKG.cites, cited)
         node = mint("citation", [source.value, citation.span.start])
-        out.a(node, PKG.Citation)
-        out.add(unit, PKG.qualifiedCitation, node)
-        out.add(node, PKG.citedDocument, cited)
-        out.text(node, PKG.relation, citation.relation)
-        out.text(node, PKG.verb, citation.verb)
-        out.text(node, PKG.secondaryRelation, citation.secondary)
+        out.a(node, _PKG.Citation)
+        out.add(unit, _PKG.qualifiedCitation, node)
+        out.add(node, _PKG.citedDocument, cited)
+        out.text(node, _PKG.relation, citation.relation)
+        out.text(node, _PKG.verb, citation.verb)
+        out.text(node, _PKG.secondaryRelation, citation.secondary)
         out.span(node, citation.span, text, source, citation.rule)
         cited_at[(citation.span.start, citation.span.end)] = cited
     return cited_at
 
 
 def _describe_agency(out: _Writer, canonical: str, extraction: Extraction) -> None:
+    if canonical in out.described:
+        return
+    out.described.add(canonical)
     node = agency_iri(canonical)
     body = extraction.gazetteer.bodies.get(canonical)
-    out.a(node, PKG.Agency)
+    out.a(node, _PKG.Agency)
     if body and body.level == "群体":
-        out.a(node, PKG.AgencyGroup)
-    out.text(node, PKG.canonicalName, canonical)
+        out.a(node, _PKG.AgencyGroup)
+    out.text(node, _PKG.canonicalName, canonical)
     out.text(node, _LABEL, canonical, "zh")
     if body:
         for short in body.short_forms:
-            out.text(node, PKG.shortName, short)
-        out.text(node, PKG.adminLevel, body.level)
+            out.text(node, _PKG.shortName, short)
+        out.text(node, _PKG.adminLevel, body.level)
         if body.parent:
-            out.add(node, PKG.subOrganizationOf, agency_iri(body.parent))
+            out.add(node, _PKG.subOrganizationOf, agency_iri(body.parent))
 
 
 def _agencies(out: _Writer, extraction: Extraction, units: list, cited: dict[tuple[int, int], ox.NamedNode]) -> None:
-    roles = {"lead": PKG.leadAgency, "partner": PKG.partnerAgency, "mention": PKG.mentionsAgency, "issuer": PKG.mentionsAgency}
+    roles = {"lead": _PKG.leadAgency, "partner": _PKG.partnerAgency, "mention": _PKG.mentionsAgency, "issuer": _PKG.mentionsAgency}
     explicit_lead: set[int] = set()
     for index, mention in extraction.found.get("agencies", []):
         _describe_agency(out, mention.canonical, extraction)
@@ -405,44 +433,44 @@ def _agencies(out: _Writer, extraction: Extraction, units: list, cited: dict[tup
             nearby = [span for span in cited if sentence.start <= span[0] < sentence.end]
             if nearby:
                 closest = min(nearby, key=lambda span: min(abs(span[0] - mention.span.end), abs(mention.span.start - span[1])))
-                out.add(cited[closest], PKG.issuedBy, agency_iri(mention.canonical))
+                out.add(cited[closest], _PKG.issuedBy, agency_iri(mention.canonical))
     for issuer in extraction.issuers:  # no lead named: the document's issuers lead, implicitly
         for index, sentence in enumerate(extraction.sentences):
             if not sentence.is_heading and index not in explicit_lead:
-                out.add(units[index], PKG.implicitLeadAgency, agency_iri(issuer))
-                out.add(units[index], PKG.leadAgency, agency_iri(issuer))
+                out.add(units[index], _PKG.implicitLeadAgency, agency_iri(issuer))
+                out.add(units[index], _PKG.leadAgency, agency_iri(issuer))
 
 
 def _programs(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> None:
     for index, program in extraction.found.get("programs", []):
         node = mint("program", normalize_title(program.name))
-        out.a(node, PKG.Program)
-        out.text(node, PKG.name, program.name)
+        out.a(node, _PKG.Program)
+        out.text(node, _PKG.name, program.name)
         out.text(node, _LABEL, program.name, "zh")
         if not extraction.sentences[index].is_heading:
-            out.add(units[index], PKG.involvesProgram, node)
+            out.add(units[index], _PKG.involvesProgram, node)
 
 
 def _indicators(out: _Writer, extraction: Extraction, units: list, source: ox.NamedNode) -> None:
     text = extraction.source.text
     for index, indicator in extraction.found.get("indicators", []):
         node = mint("indicator", [source.value, indicator.span.start, indicator.span.end])
-        out.a(node, PKG.Indicator)
-        out.add(units[index], PKG.hasIndicator, node)
-        out.text(node, PKG.measure, indicator.measure)
-        out.add(node, PKG.value, ox.Literal(_decimal(indicator.value), datatype=_DECIMAL))
-        out.text(node, PKG.unit, indicator.unit)
-        out.text(node, PKG.qualifier, indicator.qualifier)
-        out.text(node, PKG.kind, indicator.kind)
+        out.a(node, _PKG.Indicator)
+        out.add(units[index], _PKG.hasIndicator, node)
+        out.text(node, _PKG.measure, indicator.measure)
+        out.add(node, _PKG.value, ox.Literal(_decimal(indicator.value), datatype=_DECIMAL))
+        out.text(node, _PKG.unit, indicator.unit)
+        out.text(node, _PKG.qualifier, indicator.qualifier)
+        out.text(node, _PKG.kind, indicator.kind)
         if indicator.year:
-            out.integer(node, PKG.year, indicator.year)
+            out.integer(node, _PKG.year, indicator.year)
         out.text(node, _LABEL, f"{indicator.measure} {text[indicator.span.start:indicator.span.end]}".strip(), "zh")
         if indicator.measure:  # one series per measure and jurisdiction: 上海市's 养老床位, year after year
             measure = mint("measure", [extraction.jurisdiction, normalize_title(indicator.measure)])
-            out.a(measure, PKG.Measure)
+            out.a(measure, _PKG.Measure)
             out.text(measure, _LABEL, indicator.measure, "zh")
-            out.text(measure, PKG.jurisdiction, extraction.jurisdiction)
-            out.add(node, PKG.ofMeasure, measure)
+            out.text(measure, _PKG.jurisdiction, extraction.jurisdiction)
+            out.add(node, _PKG.ofMeasure, measure)
         out.span(node, indicator.span, text, source, indicator.rule)
 
 
@@ -452,7 +480,7 @@ def _decimal(value: float) -> str:
 
 def document_titles(quads: list[ox.Quad]) -> dict[str, set[str]]:
     """Return the titles of the policy documents described by a list of quads."""
-    document, title = _named(str(PKG.PolicyDocument)), _named(str(PKG.title))
+    document, title = _PKG.PolicyDocument, _PKG.title
     documents = {quad.subject for quad in quads if quad.object == document and quad.predicate == _RDF_TYPE}
     titles: dict[str, set[str]] = {}
     for quad in quads:
@@ -466,16 +494,16 @@ def resolution_quads(found: list) -> list[ox.Quad]:
     out = _Writer(RESOLUTION_GRAPH)
     for match in found:
         first, second = ox.NamedNode(match.first), ox.NamedNode(match.second)
-        out.add(first, PKG.possibleSameAs, second)
-        out.add(second, PKG.possibleSameAs, first)
+        out.add(first, _PKG.possibleSameAs, second)
+        out.add(second, _PKG.possibleSameAs, first)
         node = mint("match", [match.first, match.second])
-        out.a(node, PKG.TitleMatch)
-        out.add(node, PKG.matchedDocument, first)
-        out.add(node, PKG.matchedDocument, second)
-        out.add(node, PKG.matchScore, ox.Literal(str(match.score), datatype=_DECIMAL))
+        out.a(node, _PKG.TitleMatch)
+        out.add(node, _PKG.matchedDocument, first)
+        out.add(node, _PKG.matchedDocument, second)
+        out.add(node, _PKG.matchScore, ox.Literal(str(match.score), datatype=_DECIMAL))
         for reason in match.reasons:
-            out.text(node, PKG.matchReason, reason)
-        out.text(node, PKG.extractedBy, "resolve.v1")
+            out.text(node, _PKG.matchReason, reason)
+        out.text(node, _PKG.extractedBy, "resolve.v1")
     return out.quads
 
 

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -132,6 +132,8 @@ class _Plan:
     strict: bool = False
     max_bytes: int = reader.MAX_BYTES
     on_document: Callable[[str], None] | None = None
+    present: set[str] = field(default_factory=set)  # the named graphs of the store before the build
+    optimize: bool = False
 
 
 def _extract_all(plan: _Plan, scratch: Path) -> Iterator[Extracted | str]:
@@ -179,6 +181,7 @@ def build(
     prune: bool = False,
     strict: bool = False,
     max_bytes: int = reader.MAX_BYTES,
+    optimize: bool = False,
 ) -> BuildReport:
     """Build the documents at ``paths`` into ``store`` in one atomic change.
 
@@ -187,7 +190,8 @@ def build(
     raises BuildError and nothing is written. A file whose bytes are unchanged since it was last
     built is skipped; a changed one replaces its graph. ``jobs`` > 1 extracts in that many
     processes (the store has one writer: this one). ``prune`` also drops the graphs of files
-    that no longer exist. A file larger than ``max_bytes`` is refused.
+    that no longer exist. A file larger than ``max_bytes`` is refused. ``optimize`` merges the
+    store's files once everything is loaded (see :meth:`Generation.finish`).
     """
     started = time.perf_counter()
     files, skipped, missing = collect(paths)
@@ -208,8 +212,9 @@ def build(
         else:
             todo.append(path)
     pruned = sorted({graph for file, (graph, _) in built.items() if not Path(file).exists()}) if prune else []
-    inferring = infer and triples.INFERRED_GRAPH.value not in _graphs(store)
-    plan = _Plan(todo, built, failures, pruned, gazetteer or Gazetteer.load(), jobs, infer, inferring, strict, max_bytes, on_document)
+    present = set(_graphs(store))
+    inferring = infer and triples.INFERRED_GRAPH.value not in present
+    plan = _Plan(todo, built, failures, pruned, gazetteer or Gazetteer.load(), jobs, infer, inferring, strict, max_bytes, on_document, present, optimize)
     if todo or pruned or inferring:
         try:
             _write(store, plan, report)
@@ -243,16 +248,23 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
         shared = {triples.ONTOLOGY_GRAPH.value: triples.ontology_quads(), triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load()),
                   triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(titles, plan.gazetteer.place_names))}
-        generation.drop(shared)
-        generation.add(quad for quads in shared.values() for quad in quads)
-        if plan.infer:
-            from policykg.ontology.rules import rules
-
-            generation.infer(rules(), triples.INFERRED_GRAPH.value)
-        else:
-            generation.drop([triples.INFERRED_GRAPH.value])  # what was inferred from the graphs before is stale now
         rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
-        search.update_index(generation.folder, generation.previous, rows, removed)
+        with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
+            indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
+            generation.drop([graph for graph in shared if graph in plan.present])
+            with open(scratch / "shared.nq", "wb") as output:
+                ox.serialize((quad for graph, quads in shared.items() if graph != triples.ONTOLOGY_GRAPH.value for quad in quads),
+                             output, ox.RdfFormat.N_QUADS)
+            generation.load([scratch / "shared.nq"], background=True)
+            generation.add(shared[triples.ONTOLOGY_GRAPH.value])  # not loaded from a file: a bulk load renames its blank nodes
+            if plan.infer:
+                from policykg.ontology.rules import rules
+
+                generation.infer(rules(), triples.INFERRED_GRAPH.value)
+            elif triples.INFERRED_GRAPH.value in plan.present:
+                generation.drop([triples.INFERRED_GRAPH.value])  # what was inferred from the graphs before is stale now
+            generation.finish(optimize=plan.optimize)
+            indexed.result()
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed
     report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values())
@@ -270,6 +282,7 @@ def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, 
     chosen: dict[str, Extracted] = {}
     copies: list[Path] = []
     batch: list[Extracted] = []
+    present = set(plan.present)  # graphs the generation may hold: only those are dropped (a drop waits for the loads)
     for outcome in outcomes:
         if plan.on_document:
             plan.on_document(outcome if isinstance(outcome, str) else outcome.source)
@@ -292,12 +305,14 @@ def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, 
                 copies.append(Path(earlier.source))
                 batch = [extracted for extracted in batch if extracted is not earlier]
             chosen[graph] = outcome
-            generation.drop([graph])  # its previous version, from the last build or from this one
+            if graph in present:  # its previous version, from the last build or from this one
+                generation.drop([graph])
+            present.add(graph)
             batch.append(outcome)
             if sum(extracted.count for extracted in batch) >= BATCH_QUADS:
-                generation.load([extracted.quads for extracted in batch])
+                generation.load([extracted.quads for extracted in batch], background=True)
                 batch = []
-    generation.load([extracted.quads for extracted in batch])
+    generation.load([extracted.quads for extracted in batch], background=True)
     return chosen, copies
 
 

@@ -253,6 +253,38 @@ def test_loading_in_small_batches_builds_the_same_graph(tmp_path, monkeypatch):
     assert not list(tmp_path.glob(".*-incoming-*"))  # the build's scratch files are gone
 
 
+def test_optimize_merges_the_loads_without_changing_the_graph(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "BATCH_QUADS", 2000)  # several loads, so there are files to merge
+    plain, merged = KnowledgeStore(tmp_path / "plain"), KnowledgeStore(tmp_path / "merged")
+    build([SEED, CHENGDU, BAOTOU], plain)
+    build([SEED, CHENGDU, BAOTOU], merged, optimize=True)
+    assert snapshot(merged) == snapshot(plain)
+    sorted_files = lambda store: len(list(store.generation().glob("*.sst")))  # noqa: E731
+    assert sorted_files(merged) < sorted_files(plain)
+
+
+def test_a_load_that_fails_in_the_background_fails_the_build_and_changes_nothing(tmp_path, monkeypatch):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED], store)
+    before, generation = snapshot(store), store.generation()
+    extract = build_module._extract_one
+
+    def broken(path, *args):  # Baotou's quads come out cut short, as if its disk filled up
+        extracted = extract(path, *args)
+        if Path(path).name == BAOTOU.name:
+            with open(extracted.quads, "ab") as output:
+                output.write(b"<https://example.org/s> <https://example.org/p> \"cut short")
+        return extracted
+
+    monkeypatch.setattr(build_module, "_extract_one", broken)
+    monkeypatch.setattr(build_module, "BATCH_QUADS", 2000)  # Baotou's load is one of several under way
+    with pytest.raises(SyntaxError):
+        build([SEED, CHENGDU, BAOTOU], store)
+    assert store.generation() == generation and snapshot(store) == before
+    assert generations(store) == [generation.name]
+    assert not list(tmp_path.glob(".*-incoming-*"))
+
+
 def test_a_killed_build_leaves_scratch_files_that_the_next_build_sweeps(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     build([SEED], store)
