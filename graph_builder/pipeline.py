@@ -7,6 +7,7 @@ at the end of a paragraph and assigns its bodies to every sentence of that parag
 
 from __future__ import annotations
 
+
 import itertools
 import re
 from collections.abc import Callable
@@ -42,12 +43,18 @@ class Context:
     areas: AreaScheme
     jurisdiction: str
     year: int | None  # the year the document is dated
+    known: dict = field(default_factory=dict, compare=False, repr=False)  # headings and tense per (part, section path)
 
     def headings(self, sentence: Sentence) -> list[Section]:
         """Return the sections a sentence stands in, innermost first."""
-        paths = {sentence.section[:depth] for depth in range(1, len(sentence.section) + 1)}
-        inside = [section for section in self.sections if section.part == sentence.part and section.path in paths]
-        return sorted(inside, key=lambda section: -section.level)
+        return self._headings(sentence.part, sentence.section)
+
+    def _headings(self, part: int, path: tuple[int, ...]) -> list[Section]:
+        if ("headings", part, path) not in self.known:
+            paths = {path[:depth] for depth in range(1, len(path) + 1)}
+            inside = [section for section in self.sections if section.part == part and section.path in paths]
+            self.known["headings", part, path] = sorted(inside, key=lambda section: -section.level)
+        return self.known["headings", part, path]
 
     def tense(self, sentence: Sentence) -> tuple[str, int | None]:
         """Return whether a sentence's numbers are targets or results, and of which year.
@@ -57,10 +64,15 @@ class Context:
         any other document — plan, measures, scheme, notice — sets targets for the year it
         names, else the year it is dated.
         """
-        part = self.parts[sentence.part]
+        if ("tense", sentence.part, sentence.section) not in self.known:
+            self.known["tense", sentence.part, sentence.section] = self._tense(sentence.part, sentence.section)
+        return self.known["tense", sentence.part, sentence.section]
+
+    def _tense(self, index: int, path: tuple[int, ...]) -> tuple[str, int | None]:
+        part = self.parts[index]
         titled = _YEAR.search(part.title)
         year = int(titled.group(1)) if titled else self.year
-        for section in self.headings(sentence):  # a heading says it first: 2025年工作思路 inside a summary
+        for section in self._headings(index, path):  # a heading says it first: 2025年工作思路 inside a summary
             heading_year = _YEAR.search(section.title)
             if _REVIEW.search(section.title) and not _OUTLOOK.search(section.title):
                 return "actual", int(heading_year.group(1)) if heading_year else (year - 1 if year and part.kind in REPORT_KINDS else year)

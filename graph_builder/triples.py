@@ -106,6 +106,7 @@ def title_key(title: str, jurisdiction: str, places: tuple[str, ...]) -> list[st
     return ["title", jurisdiction, normal]
 
 
+@functools.lru_cache(maxsize=65536)  # the same titles are cited over and over
 def _names_a_place(title: str, places: tuple[str, ...]) -> bool:
     """Tell whether a title names its jurisdiction: a full name anywhere (上海市), a short one at its head (上海民政…)."""
     head = re.sub(r"^(?:\d{4}年|关于(?:印发|进一步|加强|推进)?)", "", title)
@@ -480,13 +481,16 @@ def _decimal(value: float) -> str:
 
 def document_titles(quads: list[ox.Quad]) -> dict[str, set[str]]:
     """Return the titles of the policy documents described by a list of quads."""
-    document, title = _PKG.PolicyDocument, _PKG.title
-    documents = {quad.subject for quad in quads if quad.object == document and quad.predicate == _RDF_TYPE}
-    titles: dict[str, set[str]] = {}
+    document, title, kind = _PKG.PolicyDocument.value, _PKG.title.value, _RDF_TYPE.value
+    documents: set[str] = set()
+    written: dict[str, set[str]] = {}
     for quad in quads:
-        if quad.predicate == title and quad.subject in documents:
-            titles.setdefault(quad.subject.value, set()).add(quad.object.value)
-    return titles
+        predicate = quad.predicate.value
+        if predicate == kind and quad.object.value == document:
+            documents.add(quad.subject.value)
+        elif predicate == title:
+            written.setdefault(quad.subject.value, set()).add(quad.object.value)
+    return {node: titles for node, titles in written.items() if node in documents}
 
 
 def resolution_quads(found: list) -> list[ox.Quad]:

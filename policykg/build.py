@@ -38,6 +38,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # what a user should know of files that were built (bytes dropped …)
     quads: int = 0
     seconds: float = 0.0
+    merge_seconds: float = 0.0  # of ``seconds``, merging the loads' sorted files (optimize)
 
 
 def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[str], list[str]]:
@@ -133,7 +134,7 @@ class _Plan:
     max_bytes: int = reader.MAX_BYTES
     on_document: Callable[[str], None] | None = None
     present: set[str] = field(default_factory=set)  # the named graphs of the store before the build
-    optimize: bool = False
+    optimize: bool = True
 
 
 def _extract_all(plan: _Plan, scratch: Path) -> Iterator[Extracted | str]:
@@ -181,7 +182,7 @@ def build(
     prune: bool = False,
     strict: bool = False,
     max_bytes: int = reader.MAX_BYTES,
-    optimize: bool = False,
+    optimize: bool = True,
 ) -> BuildReport:
     """Build the documents at ``paths`` into ``store`` in one atomic change.
 
@@ -263,7 +264,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
                 generation.infer(rules(), triples.INFERRED_GRAPH.value)
             elif triples.INFERRED_GRAPH.value in plan.present:
                 generation.drop([triples.INFERRED_GRAPH.value])  # what was inferred from the graphs before is stale now
-            generation.finish(optimize=plan.optimize)
+            report.merge_seconds = generation.finish(optimize=plan.optimize)
             indexed.result()
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed
@@ -283,6 +284,7 @@ def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, 
     copies: list[Path] = []
     batch: list[Extracted] = []
     present = set(plan.present)  # graphs the generation may hold: only those are dropped (a drop waits for the loads)
+    stale: list[str] = []
     for outcome in outcomes:
         if plan.on_document:
             plan.on_document(outcome if isinstance(outcome, str) else outcome.source)
@@ -305,13 +307,15 @@ def _load(generation, outcomes: Iterable[Extracted | str], report: BuildReport, 
                 copies.append(Path(earlier.source))
                 batch = [extracted for extracted in batch if extracted is not earlier]
             chosen[graph] = outcome
-            if graph in present:  # its previous version, from the last build or from this one
-                generation.drop([graph])
+            if graph in present:  # its previous version, from the last build or from this one: dropped before its batch loads
+                stale.append(graph)
             present.add(graph)
             batch.append(outcome)
             if sum(extracted.count for extracted in batch) >= BATCH_QUADS:
+                generation.drop(stale)  # (waits for the loads under way)
                 generation.load([extracted.quads for extracted in batch], background=True)
-                batch = []
+                batch, stale = [], []
+    generation.drop(stale)
     generation.load([extracted.quads for extracted in batch], background=True)
     return chosen, copies
 

@@ -44,8 +44,12 @@ def index_rows(graph: str, quads: Iterable[ox.Quad]) -> list[tuple]:
     types: dict[str, set[str]] = {}
     values: dict[tuple[str, str], str] = {}
     parent_of: dict[str, str] = {}
+    wanted = (_TYPE, _PKG + "sourceText", _PKG + "title", _LABEL, _PKG + "isPartOf", _PKG + "hasPart")
     for quad in quads:
-        subject, predicate, obj = quad.subject.value, quad.predicate.value, quad.object
+        predicate = quad.predicate.value
+        if predicate not in wanted:
+            continue
+        subject, obj = quad.subject.value, quad.object
         if predicate == _TYPE:
             types.setdefault(subject, set()).add(obj.value)
         elif predicate in (_PKG + "sourceText", _PKG + "title", _LABEL) and isinstance(obj, ox.Literal):
