@@ -14,6 +14,7 @@ Run: .venv/bin/python bench/scale.py [--sizes 100,1000] [--full] [--jobs 2] [--r
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing
 import re
@@ -110,6 +111,7 @@ def _rdflib_time(dataset, text: str, bindings: dict) -> tuple[float | None, str 
 def _query_rows(store: KnowledgeStore, nquads: bytes) -> list[dict]:
     dataset = rdflib.Dataset(default_union=True)
     dataset.parse(data=nquads, format="nquads")
+    gc.freeze()  # rdflib's millions of objects: a full collection would otherwise walk them during a timed run
     rows = []
     for name in queries.names():
         query = queries.load(name)
