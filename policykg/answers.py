@@ -23,13 +23,17 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import pyoxigraph as ox
 
 FOLDER = "answers"
+ASKED = "asked"  # inside FOLDER: answers kept for a server's requests, under a cap of their own
 MAX_BYTES = 64 * 2**20  # larger answers are evaluated each time rather than kept
-MAX_FILES = 2000  # per generation: parameterised queries keep one answer per set of values
+MAX_FILES = 2000  # per generation and folder: parameterised queries keep one answer per set of values
 _VERSION = f"policykg-answers 1, pyoxigraph {ox.__version__}"  # another engine or format: other files
 _TSV = ox.QueryResultsFormat.TSV
 # what makes an answer change without a build: a query that names one is never kept (looked for
@@ -51,10 +55,28 @@ class Kept:
         return len(self._solutions)
 
 
-def path(generation: Path, sparql: str) -> Path:
-    """Where the answer of ``sparql`` (with its values bound) on ``generation`` is kept."""
+_asked: ContextVar[bool] = ContextVar("policykg_answers_asked", default=False)
+
+
+@contextmanager
+def asked() -> Iterator[None]:
+    """Keep the answers of the queries run inside this block (in this thread) apart, under their
+    own :data:`MAX_FILES`: a server's requests carry values that remote users choose (a title to
+    trace, a node to focus on), and must not crowd out the answers its keeper keeps for everyone.
+    Answers kept either way are read in both."""
+    token = _asked.set(True)
+    try:
+        yield
+    finally:
+        _asked.reset(token)
+
+
+def path(generation: Path, sparql: str, asked: bool = False) -> Path:
+    """Where the answer of ``sparql`` (with its values bound) on ``generation`` is kept, or with
+    ``asked`` where it is kept when asked inside :func:`asked`."""
     digest = hashlib.sha256(f"{_VERSION}\n{sparql}".encode("utf-8")).hexdigest()[:32]
-    return Path(generation) / FOLDER / f"{digest}.tsv"
+    folder = Path(generation) / FOLDER
+    return (folder / ASKED if asked else folder) / f"{digest}.tsv"
 
 
 def _parse(data: bytes) -> Kept:
@@ -66,18 +88,18 @@ def read(generation: Path, sparql: str) -> Kept | None:
     """The answer kept for ``sparql`` on ``generation``, or None when there is none or it cannot
     be read whole (then it is removed). Needs no database: a file, read whole even if a build
     removes the generation meanwhile."""
-    kept = path(generation, sparql)
-    try:
-        data = kept.read_bytes()
-    except OSError:
-        return None
-    try:
-        if not data.endswith(b"\n"):  # a SELECT's TSV has at least its header line
-            raise ValueError("cut short")
-        return _parse(data)
-    except (SyntaxError, ValueError):
-        kept.unlink(missing_ok=True)
-        return None
+    for kept in (path(generation, sparql), path(generation, sparql, asked=True)):
+        try:
+            data = kept.read_bytes()
+        except OSError:
+            continue
+        try:
+            if not data.endswith(b"\n"):  # a SELECT's TSV has at least its header line
+                raise ValueError("cut short")
+            return _parse(data)
+        except (SyntaxError, ValueError):
+            kept.unlink(missing_ok=True)
+    return None
 
 
 def keeps(sparql: str) -> bool:
@@ -97,7 +119,7 @@ def select(store: ox.Store, generation: Path, sparql: str):
     buffer = io.BytesIO()
     result.serialize(buffer, _TSV)
     data = buffer.getvalue()
-    _keep(generation, path(generation, sparql), data)
+    _keep(generation, path(generation, sparql, asked=_asked.get()), data)
     return _parse(data)
 
 
@@ -106,7 +128,7 @@ def _keep(generation: Path, kept: Path, data: bytes) -> None:
         return
     part = None
     try:
-        kept.parent.mkdir(exist_ok=True)
+        kept.parent.mkdir(parents=True, exist_ok=True)
         if _tidy(kept.parent) >= MAX_FILES:
             return
         with tempfile.NamedTemporaryFile(dir=kept.parent, prefix=".", suffix=".part", delete=False) as handle:

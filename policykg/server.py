@@ -154,7 +154,8 @@ class App:
         try:
             request = self._within_limit(environ)
             endpoint, values = self.urls.bind_to_environ(environ).match()
-            response = getattr(self, f"on_{endpoint}")(request, **values)
+            with answers.asked():  # what a request keeps cannot crowd out what the keeper keeps
+                response = getattr(self, f"on_{endpoint}")(request, **values)
         except HTTPException as error:
             if environ.get("PATH_INFO") == "/sparql" and error.code:  # a SPARQL client reads errors as plain text
                 response = self._text(error.code, error.description or error.name)

@@ -290,3 +290,28 @@ def test_trace_the_views_and_the_counts_keep_their_answers_too(store):
     assert again[0] == first[0] and again[2] == first[2]
     assert nx.utils.graphs_equal(again[1], first[1]) and first[1].number_of_edges() > 0
     assert sorted(folder.glob("*.tsv")) == kept  # read back, nothing new evaluated
+
+
+def test_answers_kept_for_requests_have_their_own_cap_and_cannot_crowd_out_the_keepers(store, monkeypatch):
+    monkeypatch.setattr(answers, "MAX_FILES", 2)
+    trace = queries.load("trace")
+    generation = store.generation()
+    app = App(store.path, workers=1)  # no keeper: only the requests keep answers
+    try:
+        client = Client(app)
+        for title in ("老年人权益保障条例", "慈善法", "社会救助暂行办法", "民法典"):  # remote users' values
+            assert client.get("/queries/trace", query_string={"title": title, "format": "csv"}).status_code == 200
+        asked = generation / answers.FOLDER / answers.ASKED
+        assert len(list(asked.glob("*.tsv"))) == 2  # the cap of requests' answers, reached
+        assert not list((generation / answers.FOLDER).glob("*.tsv"))  # nothing of theirs among the keeper's
+        kept = answers.path(generation, bind_values(trace.text, {"title": ox.Literal("老年人权益保障条例")}), asked=True)
+        assert kept.is_file()
+    finally:
+        app.close()
+    programs = queries.load("programs")
+    results.run(store, programs)  # the keeper's (or the CLI's) answers are kept all the same
+    main = answers.path(generation, programs.text)
+    assert main.is_file()
+    main.write_text(main.read_text(encoding="utf-8").replace("\n", '\n"DOCTORED"\t\t\n', 1), encoding="utf-8")
+    with answers.asked():  # and a request reads them rather than evaluating again
+        assert results.run(store, programs).rows[0]["program"] == "DOCTORED"
