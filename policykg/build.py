@@ -241,6 +241,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
     with store.scratch() as scratch, store.transaction() as generation:
         with closing(_extract_all(plan, scratch)) as outcomes:
             chosen, copies = _load(generation, outcomes, report, plan)
+        batches = generation.loads  # of documents: one batch (a few changed files) is not worth merging the whole store for
         rebuilt = [Path(extracted.source) for extracted in chosen.values()] + copies  # a copy's earlier identity goes too
         removed = sorted((set(_earlier_graphs(store, rebuilt, set(chosen))) | set(plan.pruned)) - set(chosen))
         if not chosen and not removed and not plan.inferring:
@@ -264,7 +265,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
                 generation.infer(rules(), triples.INFERRED_GRAPH.value)
             elif triples.INFERRED_GRAPH.value in plan.present:
                 generation.drop([triples.INFERRED_GRAPH.value])  # what was inferred from the graphs before is stale now
-            report.merge_seconds = generation.finish(optimize=plan.optimize)
+            report.merge_seconds = generation.finish(optimize=plan.optimize and batches > 1)
             indexed.result()
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed

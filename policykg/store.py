@@ -184,7 +184,7 @@ class Generation:
 
     def __init__(self, store: ox.Store, folder: Path, previous: Path | None):
         self._store, self.folder, self.previous = store, folder, previous
-        self._loads = 0
+        self.loads = 0  # bulk loads so far
         self._loaders: ThreadPoolExecutor | None = None
         self._loading: list[Future] = []
 
@@ -209,7 +209,7 @@ class Generation:
         other change, and :meth:`settle`, waits for them first, and raises the first one's error."""
         if not files:
             return
-        self._loads += 1
+        self.loads += 1
         if not background:
             self.settle()
             self._load(files)
@@ -246,10 +246,11 @@ class Generation:
         into one run took 3–5 s, about a seventh of the build, at 1,000 documents (10 loads), and
         made the named queries 30–45 % faster; without it they were 45–80 % slower."""
         self.settle()
-        started = time.perf_counter()
-        if optimize and self._store is not None and self._loads > 1:
+        merged = 0.0
+        if optimize and self._store is not None and self.loads > 1:
+            started = time.perf_counter()
             self._store.optimize()
-        merged = time.perf_counter() - started
+            merged = time.perf_counter() - started
         self.close()
         return merged
 

@@ -278,6 +278,11 @@ def test_optimize_merges_the_loads_without_changing_the_graph(tmp_path, monkeypa
     assert build([SEED, CHENGDU, BAOTOU], merged).merge_seconds > 0
     assert snapshot(merged) == snapshot(plain)
     assert len(list(merged.generation().glob("*.sst"))) < len(list(plain.generation().glob("*.sst")))
+    later = KnowledgeStore(tmp_path / "later")
+    assert build([SEED, CHENGDU], later).merge_seconds > 0
+    monkeypatch.setattr(build_module, "BATCH_QUADS", 250_000)
+    added = build([BAOTOU], later)  # one batch of documents (and the shared graphs): not worth merging the whole store for
+    assert added.documents == [str(BAOTOU)] and added.merge_seconds == 0
 
 
 def test_a_load_that_fails_in_the_background_fails_the_build_and_changes_nothing(tmp_path, monkeypatch):
