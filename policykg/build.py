@@ -133,7 +133,7 @@ class _Plan:
     strict: bool = False
     max_bytes: int = reader.MAX_BYTES
     on_document: Callable[[str], None] | None = None
-    present: set[str] = field(default_factory=set)  # the named graphs of the store before the build
+    present: set[str] = field(default_factory=set)  # the named graphs of the generation the build starts from
     optimize: bool = True
 
 
@@ -239,6 +239,7 @@ class _Unchanged(Exception):
 def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
     """Extract the files to do and write them, the shared graphs and the search index into a new generation."""
     with store.scratch() as scratch, store.transaction() as generation:
+        plan.present = generation.graphs()  # read under the store's lock: another build may have switched in since
         with closing(_extract_all(plan, scratch)) as outcomes:
             chosen, copies = _load(generation, outcomes, report, plan)
         batches = generation.loads  # of documents: one batch (a few changed files) is not worth merging the whole store for

@@ -214,6 +214,8 @@ class Generation:
             self.settle()
             self._load(files)
             return
+        if any(future.done() and future.exception() is not None for future in self._loading):
+            self.settle()  # a load failed: say so now, not after more batches are extracted
         if self._loaders is None:
             self._loaders = ThreadPoolExecutor(max_workers=self.LOADERS, thread_name_prefix="policykg-load")
         while len(self._loading) >= self.LOADERS:
@@ -223,6 +225,11 @@ class Generation:
     def _load(self, files: list[Path]) -> None:
         with io.BufferedReader(_Concatenated(files), buffer_size=1 << 20) as stream:
             self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)
+
+    def graphs(self) -> set[str]:
+        """The IRIs of the named graphs in this generation."""
+        self.settle()
+        return {graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode)}
 
     def settle(self) -> None:
         """Wait for the loads under way; raise the first one's error."""

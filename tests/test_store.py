@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 import policykg.build as build_module
+import policykg.store as store_module
 from policykg.build import BuildError, build
 from policykg.graph_builder import triples
 from policykg.graph_builder.gazetteer import Gazetteer
@@ -305,6 +307,43 @@ def test_a_load_that_fails_in_the_background_fails_the_build_and_changes_nothing
     assert store.generation() == generation and snapshot(store) == before
     assert generations(store) == [generation.name]
     assert not list(tmp_path.glob(".*-incoming-*"))
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("policykg-load")]
+
+
+def test_a_page_still_loading_is_dropped_before_its_text_loads(tmp_path, monkeypatch):
+    load = store_module.Generation._load
+    delayed = []
+
+    def slow(self, files):  # the page's batch is still loading when its text arrives
+        if not delayed:
+            delayed.append(files)
+            time.sleep(1.5)
+        return load(self, files)
+
+    monkeypatch.setattr(store_module.Generation, "_load", slow)
+    monkeypatch.setattr(build_module, "BATCH_QUADS", 1)  # a batch per document
+    store = KnowledgeStore(tmp_path / "kg")
+    report = build([CHENGDU_PAGE, CHENGDU], store)
+    assert report.duplicates == [(str(CHENGDU_PAGE), str(CHENGDU))]
+    files = {row["file"].value for row in store.query(f"SELECT ?file WHERE {{ ?document <{triples._PKG.sourceFile.value}> ?file }}")}
+    assert files == {str(CHENGDU.resolve())}
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("policykg-load")]
+
+
+def test_a_build_that_switches_in_while_another_plans_is_seen_by_its_writer(tmp_path, monkeypatch):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED], store)
+    load = Gazetteer.load
+
+    def meanwhile(*args, **kwargs):  # while this build plans, another builds the page of the same document
+        monkeypatch.setattr(Gazetteer, "load", load)
+        build([CHENGDU_PAGE], KnowledgeStore(store.path))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(Gazetteer, "load", meanwhile)
+    build([CHENGDU], store)  # its text replaces the page's graph, which the writer finds under the lock
+    files = {row["file"].value for row in store.query(f"SELECT ?file WHERE {{ ?document <{triples._PKG.sourceFile.value}> ?file }}")}
+    assert files == {str(SEED.resolve()), str(CHENGDU.resolve())}
 
 
 def test_a_killed_build_leaves_scratch_files_that_the_next_build_sweeps(tmp_path):
