@@ -250,8 +250,8 @@ class Generation:
         database; return the seconds the merge took.
 
         Each bulk load adds sorted files of its own, which every lookup has to search. Merging them
-        into one run took 3–5 s, about a seventh of the build, at 1,000 documents (10 loads), and
-        made the named queries 30–45 % faster; without it they were 45–80 % slower."""
+        into one run took 3–5 s, about a seventh of the build, at 1,000 documents (10 loads); without
+        it the named queries took 45–80 % longer to evaluate."""
         self.settle()
         merged = 0.0
         if optimize and self._store is not None and self.loads > 1:
