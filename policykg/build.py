@@ -133,7 +133,7 @@ class _Plan:
     strict: bool = False
     max_bytes: int = reader.MAX_BYTES
     on_document: Callable[[str], None] | None = None
-    present: set[str] = field(default_factory=set)  # the named graphs of the generation the build starts from
+    present: set[str] = field(default_factory=set)  # the named graphs of the generation the build starts from (read under the lock)
     optimize: bool = True
 
 
@@ -213,9 +213,8 @@ def build(
         else:
             todo.append(path)
     pruned = sorted({graph for file, (graph, _) in built.items() if not Path(file).exists()}) if prune else []
-    present = set(_graphs(store))
-    inferring = infer and triples.INFERRED_GRAPH.value not in present
-    plan = _Plan(todo, built, failures, pruned, gazetteer or Gazetteer.load(), jobs, infer, inferring, strict, max_bytes, on_document, present, optimize)
+    inferring = infer and triples.INFERRED_GRAPH.value not in _graphs(store)
+    plan = _Plan(todo, built, failures, pruned, gazetteer or Gazetteer.load(), jobs, infer, inferring, strict, max_bytes, on_document, optimize=optimize)
     if todo or pruned or inferring:
         try:
             _write(store, plan, report)
@@ -255,11 +254,11 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
         with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
             indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
             generation.drop([graph for graph in shared if graph in plan.present])
+            generation.add(shared[triples.ONTOLOGY_GRAPH.value])  # not loaded from a file: a bulk load renames its blank nodes
             with open(scratch / "shared.nq", "wb") as output:
                 ox.serialize((quad for graph, quads in shared.items() if graph != triples.ONTOLOGY_GRAPH.value for quad in quads),
                              output, ox.RdfFormat.N_QUADS)
             generation.load([scratch / "shared.nq"], background=True)
-            generation.add(shared[triples.ONTOLOGY_GRAPH.value])  # not loaded from a file: a bulk load renames its blank nodes
             if plan.infer:
                 from policykg.ontology.rules import rules
 
