@@ -253,12 +253,10 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
         rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
         with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
             indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
-            generation.drop([graph for graph in shared if graph in plan.present])
+            if triples.ONTOLOGY_GRAPH.value in plan.present:
+                generation.drop([triples.ONTOLOGY_GRAPH.value])
             generation.add(shared[triples.ONTOLOGY_GRAPH.value])  # not loaded from a file: a bulk load renames its blank nodes
-            with open(scratch / "shared.nq", "wb") as output:
-                ox.serialize((quad for graph, quads in shared.items() if graph != triples.ONTOLOGY_GRAPH.value for quad in quads),
-                             output, ox.RdfFormat.N_QUADS)
-            generation.load([scratch / "shared.nq"], background=True)
+            generation.sync(SHARED_RECORD, {graph: quads for graph, quads in shared.items() if graph != triples.ONTOLOGY_GRAPH.value})
             if plan.infer:
                 from policykg.ontology.rules import rules
 
@@ -272,6 +270,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
     report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values())
 
 
+SHARED_RECORD = "shared.nq"  # in each generation: the graphs drawn from the whole corpus, to write only what a build changes in them
 BATCH_QUADS = 250_000  # quads bulk-loaded at once: bounds the loader's memory, and loading overlaps extraction
 
 
@@ -331,8 +330,8 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
     gazetteer = Gazetteer.load()
     shared = {triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(_titles_after(store, {}, set(graphs)), gazetteer.place_names))}
     with store.transaction() as generation:
-        generation.drop([*graphs, *shared, triples.INFERRED_GRAPH.value])  # inferred from what is gone: dropped, as by a build without --infer
-        generation.add(quad for quads in shared.values() for quad in quads)
+        generation.drop([*graphs, triples.INFERRED_GRAPH.value])  # inferred from what is gone: dropped, as by a build without --infer
+        generation.sync(SHARED_RECORD, shared | {triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load())})
         search.update_index(generation.folder, generation.previous, {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}, graphs)
     return graphs
 

@@ -222,6 +222,60 @@ class Generation:
             self._loading.pop(0).result()
         self._loading.append(self._loaders.submit(self._load, files))
 
+    def sync(self, record: str, graphs: Mapping[str, list[ox.Quad]]) -> int:
+        """Make each named graph in ``graphs`` hold exactly its quads; return how many quads changed.
+
+        The quads are recorded as N-Quads in the file ``record`` of this generation. When the
+        previous generation recorded the same graphs under that name, and still holds as many
+        quads in each, only the difference is written: a build that changes one document changes a
+        few quads of a graph drawn from the whole corpus (title resolution), where dropping and
+        reloading it took seconds at 1,000 documents. Without such a record the graphs are
+        dropped and loaded again, in the background. Blank nodes cannot be compared across
+        loads, so quads with them are refused (ValueError)."""
+        names = sorted(graphs)
+        lines: set[bytes] = set()
+        counts = {}
+        for name in names:
+            body = ox.serialize(graphs[name], format=ox.RdfFormat.N_QUADS)
+            if b"_:" in body and any(isinstance(term, ox.BlankNode) for quad in graphs[name] for term in (quad.subject, quad.object)):
+                raise ValueError(f"{record}: the quads of {name} have blank nodes, which cannot be compared across loads")
+            distinct = set(body.splitlines())
+            counts[name] = len(distinct)
+            lines |= distinct
+        header = ("# policykg record: " + " ".join(f"<{name}> {count}" for name, count in counts.items()) + "\n").encode("utf-8")
+        before = self._recorded(record, counts)
+        (self.folder / record).write_bytes(header + b"\n".join(lines) + b"\n")
+        if before is None:
+            self.drop([name for name in names if self._store.contains_named_graph(ox.NamedNode(name))])
+            self.load([self.folder / record], background=True)
+            return len(lines)
+        gone, added = before - lines, lines - before
+        for quad in ox.parse(b"\n".join(gone), format=ox.RdfFormat.N_QUADS):
+            self._store.remove(quad)
+        self._store.bulk_extend(ox.parse(b"\n".join(added), format=ox.RdfFormat.N_QUADS))
+        return len(gone) + len(added)
+
+    def _recorded(self, record: str, counts: Mapping[str, int]) -> set[bytes] | None:
+        """The quad lines the previous generation recorded for the same graphs, if it holds just those."""
+        if self.previous is None:
+            return None
+        try:
+            header, _, data = (self.previous / record).read_bytes().partition(b"\n")
+        except OSError:
+            return None
+        recorded = dict(re.findall(r"<([^>]*)> (\d+)", header.decode("utf-8", "replace")))
+        if not header.startswith(b"# policykg record: ") or set(recorded) != set(counts):
+            return None
+        self.settle()
+        held = dict.fromkeys(counts, "0") | {
+            solution["g"].value: solution["n"].value
+            for solution in self._store.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { %s } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g" % " ".join(f"<{name}>" for name in counts))}
+        lines = set(data.splitlines())
+        if held != recorded or len(lines) != sum(map(int, recorded.values())):
+            return None  # the record is not what the graphs hold
+        return lines
+
     def _load(self, files: list[Path]) -> None:
         with io.BufferedReader(_Concatenated(files), buffer_size=1 << 20) as stream:
             self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)

@@ -475,3 +475,52 @@ def test_a_worker_that_dies_fails_its_file_and_the_others_are_built(tmp_path, de
     assert report.failed == [f"{deadly}: not built: the process extracting it died (killed, or out of memory)"]
     assert report.documents == sorted(str(path) for path in folder.iterdir() if path != deadly)
     assert build([folder], store, jobs=1).documents == [str(deadly)]  # without the dying worker it is built next time
+
+
+def _notice(city: str, cited: str) -> str:
+    return (f"{city}民政局关于印发《{city}养老服务工作要点》的通知\n各区民政局：\n"
+            f"一、贯彻《{cited}》，新增养老床位300张。\n{city}民政局\n2025年1月22日\n")
+
+
+def test_a_build_changes_the_title_matches_in_place_and_ends_as_a_fresh_build(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(_notice("甲市", "关于进一步加强养老服务的意见(试行)"), encoding="utf-8")
+    (folder / "b.txt").write_text(_notice("乙市", "关于加强养老服务的意见"), encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    build([folder, BAOTOU], store)
+    matches = lambda: {quad for quad in snapshot(store) if quad.graph_name == triples.RESOLUTION_GRAPH}  # noqa: E731
+    before = matches()
+    dropped: list[str] = []
+    original_drop = store_module.Generation.drop
+    monkeypatch.setattr(store_module.Generation, "drop", lambda self, graphs: original_drop(self, dropped.extend(graphs) or graphs))
+    (folder / "b.txt").write_text(_notice("乙市", "关于加强社区养老服务的意见"), encoding="utf-8")  # its match goes
+    (folder / "c.txt").write_text(_notice("丙市", "关于全面加强养老服务的意见"), encoding="utf-8")  # another comes
+    build([folder, BAOTOU], store)
+    after = matches()
+    fresh = KnowledgeStore(tmp_path / "fresh")
+    build([folder, BAOTOU], fresh)
+    assert before and after and before != after and snapshot(store) == snapshot(fresh)
+    build_module.remove([BAOTOU], store)
+    (folder / "a.txt").unlink()  # every match goes
+    build([folder], store, prune=True)
+    assert not matches() and triples.RESOLUTION_GRAPH.value not in dropped  # changed where it is, never dropped
+    assert _same_as_a_fresh_build(store, folder, tmp_path / "again")
+
+
+def test_a_record_that_does_not_match_its_graphs_is_not_trusted(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    graph = "https://example.org/g"
+    quad = lambda n: ox.Quad(ox.NamedNode(f"https://example.org/{n}"), ox.NamedNode("https://example.org/p"), ox.Literal(str(n)), ox.NamedNode(graph))  # noqa: E731
+    with store.transaction() as generation:
+        assert generation.sync("r.nq", {graph: [quad(1), quad(2)]}) == 2
+    with store.transaction() as generation:
+        assert generation.sync("r.nq", {graph: [quad(2), quad(3)]}) == 2  # one gone, one added
+    assert snapshot(store) == {quad(2), quad(3)}
+    record = store.generation() / "r.nq"
+    record.write_bytes(record.read_bytes() + str(quad(9)).encode() + b" .\n")  # says the graph holds a quad it does not
+    with store.transaction() as generation:
+        assert generation.sync("r.nq", {graph: [quad(3), quad(4)]}) == 2  # loaded whole: the record was not believed
+    assert snapshot(store) == {quad(3), quad(4)}
+    with store.transaction() as generation, pytest.raises(ValueError, match="blank nodes"):
+        generation.sync("r.nq", {graph: [ox.Quad(ox.BlankNode(), quad(1).predicate, quad(1).object, ox.NamedNode(graph))]})
