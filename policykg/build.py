@@ -134,7 +134,7 @@ class _Plan:
     max_bytes: int = reader.MAX_BYTES
     on_document: Callable[[str], None] | None = None
     present: set[str] = field(default_factory=set)  # the named graphs of the generation the build starts from (read under the lock)
-    optimize: bool = True
+    optimize: bool | None = None  # merge the store's files: None when more than one batch of documents was loaded
 
 
 def _extract_all(plan: _Plan, scratch: Path) -> Iterator[Extracted | str]:
@@ -182,7 +182,7 @@ def build(
     prune: bool = False,
     strict: bool = False,
     max_bytes: int = reader.MAX_BYTES,
-    optimize: bool = True,
+    optimize: bool | None = None,
 ) -> BuildReport:
     """Build the documents at ``paths`` into ``store`` in one atomic change.
 
@@ -192,7 +192,9 @@ def build(
     built is skipped; a changed one replaces its graph. ``jobs`` > 1 extracts in that many
     processes (the store has one writer: this one). ``prune`` also drops the graphs of files
     that no longer exist. A file larger than ``max_bytes`` is refused. ``optimize`` merges the
-    store's files once everything is loaded (see :meth:`Generation.finish`).
+    store's files once everything is loaded (see :meth:`Generation.finish`): by default when more
+    than one batch of documents was loaded; True merges them even when nothing else changed (after
+    many small builds), False never.
     """
     started = time.perf_counter()
     files, skipped, missing = collect(paths)
@@ -215,7 +217,7 @@ def build(
     pruned = sorted({graph for file, (graph, _) in built.items() if not Path(file).exists()}) if prune else []
     inferring = infer and triples.INFERRED_GRAPH.value not in _graphs(store)
     plan = _Plan(todo, built, failures, pruned, gazetteer or Gazetteer.load(), jobs, infer, inferring, strict, max_bytes, on_document, optimize=optimize)
-    if todo or pruned or inferring:
+    if todo or pruned or inferring or optimize:
         try:
             _write(store, plan, report)
         except _Unchanged:
@@ -244,7 +246,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
         batches = generation.loads  # of documents: one batch (a few changed files) is not worth merging the whole store for
         rebuilt = [Path(extracted.source) for extracted in chosen.values()] + copies  # a copy's earlier identity goes too
         removed = sorted((set(_earlier_graphs(store, rebuilt, set(chosen))) | set(plan.pruned)) - set(chosen))
-        if not chosen and not removed and not plan.inferring:
+        if not chosen and not removed and not plan.inferring and not plan.optimize:
             raise _Unchanged
         generation.drop(removed)
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
@@ -263,7 +265,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
                 generation.infer(rules(), triples.INFERRED_GRAPH.value)
             elif triples.INFERRED_GRAPH.value in plan.present:
                 generation.drop([triples.INFERRED_GRAPH.value])  # what was inferred from the graphs before is stale now
-            report.merge_seconds = generation.finish(optimize=plan.optimize and batches > 1)
+            report.merge_seconds = generation.finish(optimize=batches > 1 if plan.optimize is None else plan.optimize)
             indexed.result()
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed

@@ -97,12 +97,14 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes that extract in parallel (default: the number of cores).")
 @click.option("--prune", is_flag=True, help="Also drop the graphs of files that no longer exist.")
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be built, and write nothing.")
-@click.option("--optimize/--no-optimize", default=True, show_default=True,
-              help="Merge the sorted files of the build's loads: queries over a large corpus run about a third faster, the build takes about a seventh longer.")
+@click.option("--optimize/--no-optimize", default=None,
+              help="Merge the store's sorted files after loading (queries over a large corpus run about a third faster). "
+                   "Default: when the build loaded more than one batch of documents; --optimize also after a small build, "
+                   "or alone on an unchanged corpus after many small builds.")
 @click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=reader.MAX_BYTES / 2**20, show_default=True,
               help="Largest document to read, in MB.")
 def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer: bool, jobs: int | None, prune: bool,
-          strict: bool, optimize: bool, max_size: float) -> None:
+          strict: bool, optimize: bool | None, max_size: float) -> None:
     """Read documents (files, folders, globs) and write their graph into the store.
 
     Each document gets its own named graph; building it again replaces that graph, and a file

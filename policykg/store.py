@@ -308,7 +308,7 @@ class Generation:
         it the named queries took 45–80 % longer to evaluate."""
         self.settle()
         merged = 0.0
-        if optimize and self._store is not None and self.loads > 1:
+        if optimize and self._store is not None:
             started = time.perf_counter()
             self._store.optimize()
             merged = time.perf_counter() - started

@@ -285,6 +285,10 @@ def test_optimize_merges_the_loads_without_changing_the_graph(tmp_path, monkeypa
     monkeypatch.setattr(build_module, "BATCH_QUADS", 250_000)
     added = build([BAOTOU], later)  # one batch of documents (and the shared graphs): not worth merging the whole store for
     assert added.documents == [str(BAOTOU)] and added.merge_seconds == 0
+    before, generation = snapshot(later), later.generation()
+    assert build([SEED, CHENGDU, BAOTOU], later).merge_seconds == 0 and later.generation() == generation  # nothing to do
+    asked = build([SEED, CHENGDU, BAOTOU], later, optimize=True)  # after small builds, merged when asked: nothing else changes
+    assert (asked.documents, asked.merge_seconds > 0, snapshot(later)) == ([], True, before) and later.generation() != generation
 
 
 def test_a_load_that_fails_in_the_background_fails_the_build_and_changes_nothing(tmp_path, monkeypatch):
