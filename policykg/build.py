@@ -6,6 +6,7 @@ import glob
 import hashlib
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -246,8 +247,11 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
         batches = generation.loads  # of documents: one batch (a few changed files) is not worth merging the whole store for
         rebuilt = [Path(extracted.source) for extracted in chosen.values()] + copies  # a copy's earlier identity goes too
         removed = sorted((set(_earlier_graphs(store, rebuilt, set(chosen))) | set(plan.pruned)) - set(chosen))
-        if not chosen and not removed and not plan.inferring and not plan.optimize:
-            raise _Unchanged
+        if not chosen and not removed and not plan.inferring:
+            if not plan.optimize or generation.previous is None:
+                raise _Unchanged
+            _merge_only(generation, report)  # asked to merge, and nothing else to write
+            return
         generation.drop(removed)
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
         shared = {triples.ONTOLOGY_GRAPH.value: triples.ontology_quads(), triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load()),
@@ -270,6 +274,14 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed
     report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values())
+
+
+def _merge_only(generation, report: BuildReport) -> None:
+    """Merge the store's files and carry the rest of the previous generation over as it is."""
+    search.update_index(generation.folder, generation.previous, {}, [])
+    if (generation.previous / SHARED_RECORD).is_file():
+        shutil.copyfile(generation.previous / SHARED_RECORD, generation.folder / SHARED_RECORD)
+    report.merge_seconds = generation.finish(optimize=True)
 
 
 SHARED_RECORD = "shared.nq"  # in each generation: the graphs drawn from the whole corpus, to write only what a build changes in them

@@ -231,20 +231,24 @@ class Generation:
         few quads of a graph drawn from the whole corpus (title resolution), where dropping and
         reloading it took seconds at 1,000 documents. Without such a record the graphs are
         dropped and loaded again, in the background. Blank nodes cannot be compared across
-        loads, so quads with them are refused (ValueError)."""
+        loads, so quads with them are refused (ValueError), as are quads of another graph than
+        their key's."""
         names = sorted(graphs)
         lines: set[bytes] = set()
         counts = {}
         for name in names:
-            body = ox.serialize(graphs[name], format=ox.RdfFormat.N_QUADS)
-            if b"_:" in body and any(isinstance(term, ox.BlankNode) for quad in graphs[name] for term in (quad.subject, quad.object)):
+            quads, graph = list(graphs[name]), ox.NamedNode(name)
+            if any(quad.graph_name != graph for quad in quads):
+                raise ValueError(f"{record}: a quad given for {name} is in another graph")
+            body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+            if b"_:" in body and any(isinstance(term, ox.BlankNode) for quad in quads for term in (quad.subject, quad.object)):
                 raise ValueError(f"{record}: the quads of {name} have blank nodes, which cannot be compared across loads")
             distinct = set(body.splitlines())
             counts[name] = len(distinct)
             lines |= distinct
         header = ("# policykg record: " + " ".join(f"<{name}> {count}" for name, count in counts.items()) + "\n").encode("utf-8")
         before = self._recorded(record, counts)
-        (self.folder / record).write_bytes(header + b"\n".join(lines) + b"\n")
+        (self.folder / record).write_bytes(header + (b"\n".join(lines) + b"\n" if lines else b""))
         if before is None:
             self.drop([name for name in names if self._store.contains_named_graph(ox.NamedNode(name))])
             self.load([self.folder / record], background=True)
@@ -253,6 +257,9 @@ class Generation:
         for quad in ox.parse(b"\n".join(gone), format=ox.RdfFormat.N_QUADS):
             self._store.remove(quad)
         self._store.bulk_extend(ox.parse(b"\n".join(added), format=ox.RdfFormat.N_QUADS))
+        for name in names:
+            if not counts[name] and self._store.contains_named_graph(ox.NamedNode(name)):
+                self._store.remove_graph(ox.NamedNode(name))  # emptied: not listed as a graph, as after a fresh build
         return len(gone) + len(added)
 
     def _recorded(self, record: str, counts: Mapping[str, int]) -> set[bytes] | None:

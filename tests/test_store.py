@@ -420,7 +420,7 @@ def test_a_build_killed_at_any_moment_leaves_the_store_as_it_was(tmp_path):
 def _same_as_a_fresh_build(store: KnowledgeStore, folder: Path, tmp_path: Path) -> bool:
     fresh = KnowledgeStore(tmp_path / "fresh")
     build([folder], fresh)
-    return snapshot(store) == snapshot(fresh)
+    return snapshot(store) == snapshot(fresh) and sorted(store.graphs()) == sorted(fresh.graphs())
 
 
 def test_a_renamed_file_built_with_prune_keeps_its_document(tmp_path):
@@ -504,11 +504,12 @@ def test_a_build_changes_the_title_matches_in_place_and_ends_as_a_fresh_build(tm
     after = matches()
     fresh = KnowledgeStore(tmp_path / "fresh")
     build([folder, BAOTOU], fresh)
-    assert before and after and before != after and snapshot(store) == snapshot(fresh)
+    assert before and after and before != after and snapshot(store) == snapshot(fresh) and store.graphs() == fresh.graphs()
     build_module.remove([BAOTOU], store)
     (folder / "a.txt").unlink()  # every match goes
     build([folder], store, prune=True)
-    assert not matches() and triples.RESOLUTION_GRAPH.value not in dropped  # changed where it is, never dropped
+    assert not matches() and triples.RESOLUTION_GRAPH.value not in dropped  # changed where it is, never dropped,
+    assert triples.RESOLUTION_GRAPH.value not in store.graphs()  # and no longer listed once empty, as after a fresh build
     assert _same_as_a_fresh_build(store, folder, tmp_path / "again")
 
 
@@ -517,14 +518,39 @@ def test_a_record_that_does_not_match_its_graphs_is_not_trusted(tmp_path):
     graph = "https://example.org/g"
     quad = lambda n: ox.Quad(ox.NamedNode(f"https://example.org/{n}"), ox.NamedNode("https://example.org/p"), ox.Literal(str(n)), ox.NamedNode(graph))  # noqa: E731
     with store.transaction() as generation:
-        assert generation.sync("r.nq", {graph: [quad(1), quad(2)]}) == 2
+        assert generation.sync("r.nq", {graph: [quad(n) for n in range(5)]}) == 5  # no record before: loaded whole
     with store.transaction() as generation:
-        assert generation.sync("r.nq", {graph: [quad(2), quad(3)]}) == 2  # one gone, one added
-    assert snapshot(store) == {quad(2), quad(3)}
+        assert generation.sync("r.nq", {graph: [quad(n) for n in range(1, 6)]}) == 2  # the record believed: one gone, one added
+        generation.add([quad(9)])  # the graph now holds a quad its record does not say
+    assert snapshot(store) == {quad(n) for n in (1, 2, 3, 4, 5, 9)}
+    with store.transaction() as generation:
+        assert generation.sync("r.nq", {graph: [quad(n) for n in range(2, 7)]}) == 5  # counted, not believed: loaded whole
+    assert snapshot(store) == {quad(n) for n in range(2, 7)}
     record = store.generation() / "r.nq"
-    record.write_bytes(record.read_bytes() + str(quad(9)).encode() + b" .\n")  # says the graph holds a quad it does not
+    record.write_bytes(record.read_bytes() + str(quad(8)).encode() + b" .\n")  # a record longer than its header says
     with store.transaction() as generation:
-        assert generation.sync("r.nq", {graph: [quad(3), quad(4)]}) == 2  # loaded whole: the record was not believed
-    assert snapshot(store) == {quad(3), quad(4)}
+        assert generation.sync("r.nq", {graph: [quad(n) for n in range(3, 8)]}) == 5
+    assert snapshot(store) == {quad(n) for n in range(3, 8)}
     with store.transaction() as generation, pytest.raises(ValueError, match="blank nodes"):
         generation.sync("r.nq", {graph: [ox.Quad(ox.BlankNode(), quad(1).predicate, quad(1).object, ox.NamedNode(graph))]})
+    with store.transaction() as generation, pytest.raises(ValueError, match="in another graph"):
+        generation.sync("r.nq", {"https://example.org/other": [quad(1)]})
+
+
+def test_optimize_alone_merges_and_keeps_everything_else(tmp_path):
+    from policykg.search import search
+
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED, CHENGDU], store, infer=True)
+    build([BAOTOU], store, infer=True)  # one batch: not merged
+    before, generation, found = snapshot(store), store.generation(), search(store, "养老床位").rows
+    record = (generation / build_module.SHARED_RECORD).read_bytes()
+    assert any(quad.graph_name == triples.INFERRED_GRAPH for quad in before) and found
+    merged = build([SEED, CHENGDU, BAOTOU], store, optimize=True)
+    assert (merged.documents, merged.quads, merged.merge_seconds > 0) == ([], 0, True) and store.generation() != generation
+    assert snapshot(store) == before and search(store, "养老床位").rows == found  # the inferred graph and the index stay
+    assert (store.generation() / build_module.SHARED_RECORD).read_bytes() == record  # so the next build still changes matches in place
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    failed = build([empty], KnowledgeStore(tmp_path / "new"), optimize=True)  # nothing to merge into: no store is made
+    assert failed.failed and not KnowledgeStore(tmp_path / "new").exists()
