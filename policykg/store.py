@@ -277,7 +277,7 @@ class Generation:
         held = dict.fromkeys(counts, "0") | {
             solution["g"].value: solution["n"].value
             for solution in self._store.query(
-                "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { %s } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g" % " ".join(f"<{name}>" for name in counts))}
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { " + " ".join(f"<{name}>" for name in counts) + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
         lines = set(data.splitlines())
         if held != recorded or len(lines) != sum(map(int, recorded.values())):
             return None  # the record is not what the graphs hold

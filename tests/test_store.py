@@ -493,7 +493,7 @@ def test_a_build_changes_the_title_matches_in_place_and_ends_as_a_fresh_build(tm
     (folder / "b.txt").write_text(_notice("乙市", "关于加强养老服务的意见"), encoding="utf-8")
     store = KnowledgeStore(tmp_path / "kg")
     build([folder, BAOTOU], store)
-    matches = lambda: {quad for quad in snapshot(store) if quad.graph_name == triples.RESOLUTION_GRAPH}  # noqa: E731
+    matches = lambda: {quad for quad in snapshot(store) if quad.graph_name == triples.RESOLUTION_GRAPH}
     before = matches()
     dropped: list[str] = []
     original_drop = store_module.Generation.drop
@@ -516,7 +516,7 @@ def test_a_build_changes_the_title_matches_in_place_and_ends_as_a_fresh_build(tm
 def test_a_record_that_does_not_match_its_graphs_is_not_trusted(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     graph = "https://example.org/g"
-    quad = lambda n: ox.Quad(ox.NamedNode(f"https://example.org/{n}"), ox.NamedNode("https://example.org/p"), ox.Literal(str(n)), ox.NamedNode(graph))  # noqa: E731
+    quad = lambda n: ox.Quad(ox.NamedNode(f"https://example.org/{n}"), ox.NamedNode("https://example.org/p"), ox.Literal(str(n)), ox.NamedNode(graph))
     with store.transaction() as generation:
         assert generation.sync("r.nq", {graph: [quad(n) for n in range(5)]}) == 5  # no record before: loaded whole
     with store.transaction() as generation:
