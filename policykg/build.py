@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from policykg import search
+from policykg import answers, search
 from policykg.graph_builder import pipeline, reader, resolve, triples
 from policykg.graph_builder.areas import AreaScheme
 from policykg.graph_builder.gazetteer import Gazetteer
@@ -277,10 +277,14 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
 
 
 def _merge_only(generation, report: BuildReport) -> None:
-    """Merge the store's files and carry the rest of the previous generation over as it is."""
+    """Merge the store's files and carry the rest of the previous generation over as it is: its
+    index, its record of the shared graphs and the answers kept for it (the graph is the same)."""
     search.update_index(generation.folder, generation.previous, {}, [])
     if (generation.previous / SHARED_RECORD).is_file():
         shutil.copyfile(generation.previous / SHARED_RECORD, generation.folder / SHARED_RECORD)
+    if (generation.previous / answers.FOLDER).is_dir():
+        shutil.copytree(generation.previous / answers.FOLDER, generation.folder / answers.FOLDER,
+                        ignore=shutil.ignore_patterns(".*.part"), dirs_exist_ok=True)
     report.merge_seconds = generation.finish(optimize=True)
 
 

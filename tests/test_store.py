@@ -538,6 +538,7 @@ def test_a_record_that_does_not_match_its_graphs_is_not_trusted(tmp_path):
 
 
 def test_optimize_alone_merges_and_keeps_everything_else(tmp_path):
+    from policykg import queries, results
     from policykg.search import search
 
     store = KnowledgeStore(tmp_path / "kg")
@@ -545,11 +546,15 @@ def test_optimize_alone_merges_and_keeps_everything_else(tmp_path):
     build([BAOTOU], store, infer=True)  # one batch: not merged
     before, generation, found = snapshot(store), store.generation(), search(store, "养老床位").rows
     record = (generation / build_module.SHARED_RECORD).read_bytes()
+    programs = results.run(store, queries.load("programs")).rows  # evaluated, and kept with the generation
+    kept = sorted(path.name for path in (generation / "answers").glob("*.tsv"))
     assert any(quad.graph_name == triples.INFERRED_GRAPH for quad in before) and found
     merged = build([SEED, CHENGDU, BAOTOU], store, optimize=True)
     assert (merged.documents, merged.quads, merged.merge_seconds > 0) == ([], 0, True) and store.generation() != generation
     assert snapshot(store) == before and search(store, "养老床位").rows == found  # the inferred graph and the index stay
     assert (store.generation() / build_module.SHARED_RECORD).read_bytes() == record  # so the next build still changes matches in place
+    assert kept and sorted(path.name for path in (store.generation() / "answers").glob("*.tsv")) == kept  # still this graph's answers
+    assert results.run(store, queries.load("programs")).rows == programs
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     failed = build([empty], KnowledgeStore(tmp_path / "new"), optimize=True)  # nothing to merge into: no store is made
