@@ -5,8 +5,9 @@ query on it. The first run of a named query evaluates it and writes its solution
 TSV (which writes every RDF term exactly, datatype and language included) into the
 generation's ``answers/`` folder; later runs read them back, parsed by Oxigraph: tens of
 milliseconds for tens of thousands of rows, where evaluating them takes seconds at 1,000
-documents. A build writes a new generation, which starts with no answers, so a kept answer
-is never stale; it is removed with its generation.
+documents. A build writes a new generation, which starts with no answers (unless it only
+merged the database's files: the graph is the same, and its answers are carried over), so a kept
+answer is never stale; it is removed with its generation.
 
 Keeping is best effort: a generation this process may only read, a full disk or an answer
 over :data:`MAX_BYTES` just means the query is evaluated again next time. A kept file that
