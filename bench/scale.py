@@ -167,14 +167,16 @@ def _table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
 
 # Then, once the queries are measured on the store as built: one document changed, and rebuilt.
 CHANGE = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from policykg.build import build
 from policykg.store import KnowledgeStore
 files = sorted(Path(sys.argv[2]).glob("*.txt")); edited = files[len(files) // 2]
 edited.write_text(edited.read_text(encoding="utf-8") + "\\n（本文有修订）\\n", encoding="utf-8")
 started = time.perf_counter(); report = build([sys.argv[2]], KnowledgeStore(sys.argv[1]), jobs=int(sys.argv[3]))
-print(json.dumps({"changed_s": time.perf_counter() - started, "rebuilt": report.documents}))
+own, workers = (resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print(json.dumps({"changed_s": time.perf_counter() - started, "rebuilt": report.documents,
+                  "rss_mb": (own + workers * int(sys.argv[3])) / 1024}))
 """
 
 
@@ -222,14 +224,14 @@ def main() -> None:
                                    check=True, capture_output=True, text=True)
             changed = json.loads(child.stdout.strip().splitlines()[-1])
             assert len(changed["rebuilt"]) == 1, changed
-            builds[-1]["changed_s"] = changed["changed_s"]
+            builds[-1]["changed_s"], builds[-1]["changed_rss_mb"] = changed["changed_s"], changed["rss_mb"]
             shutil.rmtree(documents)
             dumped.unlink()
     print(f"Build (--jobs {options.jobs}); build_vs_bulk = bulk-load time / build time (target ≥ 0.5); merge s: of the build, "
           "merging the loads' sorted files (build --no-optimize skips it); unmerged_vs_bulk: the same ratio without it")
     print(_table(builds, [("docs", "documents", ""), ("MB", "mb", ".1f"), ("quads", "quads", ","), ("build s", "build_s", ".1f"),
                           ("docs/s", "docs_per_s", ".0f"), ("MB/s", "mb_per_s", ".2f"), ("peak RSS MB", "rss_mb", ".0f"),
-                          ("store MB", "store_mb", ".0f"), ("rebuild s", "rebuild_s", ".2f"), ("one changed s", "changed_s", ".2f"), ("bulk load s", "bulk_s", ".2f"),
+                          ("store MB", "store_mb", ".0f"), ("rebuild s", "rebuild_s", ".2f"), ("one changed s", "changed_s", ".2f"), ("its peak RSS MB", "changed_rss_mb", ".0f"), ("bulk load s", "bulk_s", ".2f"),
                           ("build_vs_bulk", "build_vs_bulk", ".2f"), ("merge s", "merge_s", ".1f"), ("unmerged_vs_bulk", "unmerged_vs_bulk", ".2f")]))
     if query_rows:
         print(f"\nNamed queries at {options.query_at} documents (ms; evaluated by oxigraph up to {QUERY_RUNS} runs, at least 3; "
