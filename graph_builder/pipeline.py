@@ -7,7 +7,6 @@ at the end of a paragraph and assigns its bodies to every sentence of that parag
 
 from __future__ import annotations
 
-
 import itertools
 import re
 from collections.abc import Callable

@@ -138,8 +138,6 @@ def agency_iri(canonical: str) -> ox.NamedNode:
     return mint("agency", canonical)
 
 
-
-
 @functools.lru_cache(maxsize=4096)
 def _named(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)

@@ -21,6 +21,7 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import stat
 import tempfile
 import time
@@ -122,6 +123,13 @@ def select(store: ox.Store, generation: Path, sparql: str):
     data = buffer.getvalue()
     _keep(generation, path(generation, sparql, asked=_asked.get()), data)
     return _parse(data)
+
+
+def carry(previous: Path, fresh: Path) -> None:
+    """Copy the answers kept for ``previous`` into ``fresh``, a generation that holds the same graph
+    (a build that only merged the database's files); what a killed writer left half-written stays."""
+    if (Path(previous) / FOLDER).is_dir():
+        shutil.copytree(Path(previous) / FOLDER, Path(fresh) / FOLDER, ignore=shutil.ignore_patterns("*.part"), dirs_exist_ok=True)
 
 
 def _keep(generation: Path, kept: Path, data: bytes) -> None:

@@ -254,8 +254,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
             return
         generation.drop(removed)
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
-        shared = {triples.ONTOLOGY_GRAPH.value: triples.ontology_quads(), triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load()),
-                  triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(titles, plan.gazetteer.place_names))}
+        shared = {triples.ONTOLOGY_GRAPH.value: triples.ontology_quads()} | _corpus_graphs(titles, plan.gazetteer)
         rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
         with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
             indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
@@ -282,10 +281,16 @@ def _merge_only(generation, report: BuildReport) -> None:
     search.update_index(generation.folder, generation.previous, {}, [])
     if (generation.previous / SHARED_RECORD).is_file():
         shutil.copyfile(generation.previous / SHARED_RECORD, generation.folder / SHARED_RECORD)
-    if (generation.previous / answers.FOLDER).is_dir():
-        shutil.copytree(generation.previous / answers.FOLDER, generation.folder / answers.FOLDER,
-                        ignore=shutil.ignore_patterns(".*.part"), dirs_exist_ok=True)
+    answers.carry(generation.previous, generation.folder)
     report.merge_seconds = generation.finish(optimize=True)
+
+
+def _corpus_graphs(titles: dict[str, set[str]], gazetteer: Gazetteer) -> dict[str, list[ox.Quad]]:
+    """The graphs drawn from the whole corpus rather than from one document: the policy areas and
+    the title matches among all document ``titles``. Builds and removals keep them in step with
+    :meth:`Generation.sync` under :data:`SHARED_RECORD`."""
+    return {triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load()),
+            triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(titles, gazetteer.place_names))}
 
 
 SHARED_RECORD = "shared.nq"  # in each generation: the graphs drawn from the whole corpus, to write only what a build changes in them
@@ -345,11 +350,10 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
     graphs = sorted({graph for file, (graph, _) in built.items() if any(Path(file) == path or path in Path(file).parents for path in wanted)})
     if not graphs:
         raise BuildError(f"nothing in {store.path} was built from {', '.join(map(str, paths))}")
-    gazetteer = Gazetteer.load()
-    shared = {triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(_titles_after(store, {}, set(graphs)), gazetteer.place_names))}
+    shared = _corpus_graphs(_titles_after(store, {}, set(graphs)), Gazetteer.load())
     with store.transaction() as generation:
         generation.drop([*graphs, triples.INFERRED_GRAPH.value])  # inferred from what is gone: dropped, as by a build without --infer
-        generation.sync(SHARED_RECORD, shared | {triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load())})
+        generation.sync(SHARED_RECORD, shared)
         search.update_index(generation.folder, generation.previous, {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}, graphs)
     return graphs
 
