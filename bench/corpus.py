@@ -5,7 +5,8 @@ and last year's summary (工作总结): the 文号 header, the addressees and th
 sentence, then numbered sections (一、 / （一） / 一是) of work items. Work items cite 《》 titles
 drawn from one shared pool with a Zipf skew (a few national laws are cited everywhere, most
 titles by a handful of documents), name “” programs from a second skewed pool, name agencies,
-and state targets (plan) or results (summary) as number + unit + measure.
+and state targets (plan) or results (summary) as number + unit + measure: measures of the
+bureau's own field, each at most once in a plan or a summary.
 
 ``generate(folder, count, seed)`` writes ``count`` files and returns the :class:`Truth`: every
 planted citation title, program and indicator with how often it was written, so a benchmark
@@ -34,11 +35,38 @@ PLAN_KINDS = ("三年行动计划（2024—2026年）", "“十四五”规划",
 CITING = (("贯彻落实", "implements"), ("修订", "amends"), ("研究起草", "drafts"), ("制定出台", "issues"), ("根据", "basedOn"))
 PROGRAM_HEADS = ("幸福", "阳光", "暖心", "安居", "乐业", "银龄", "助残", "邻里", "智慧", "绿色", "书香", "健康")
 PROGRAM_TAILS = ("家园", "驿站", "课堂", "食堂", "管家", "伙伴", "通办", "码上办", "护航", "同行", "工程", "行动")
-# (unit, measure) pairs for indicators; measures are facilities or people a number counts.
-MEASURES = (("家", "社区长者食堂"), ("个", "家门口服务站"), ("名", "养老护理员"), ("所", "普惠性幼儿园"), ("张", "家庭照护床位"),
-            ("个", "社区嵌入式服务设施"), ("家", "示范性婴幼儿托育机构"), ("名", "社会工作者"), ("个", "儿童友好社区"), ("套", "保障性租赁住房"))
-PLAN_VERBS = ("新增", "新建", "培训", "建设")
-RESULT_VERBS = ("建成", "培训", "完成", "新增")
+# What each field's plans count, as (unit, measure, what it takes: building or training). A bureau
+# states targets and results for its own field only, each measure at most once in a plan or summary,
+# so within one city a target meets the result of one bureau's summary, as in the genre (the
+# 政府工作报告 repeats a few of them).
+MEASURES = {
+    "民政": (("家", "社区长者食堂", "build"), ("名", "养老护理员", "train"), ("张", "家庭照护床位", "build"),
+             ("名", "社会工作者", "train"), ("个", "社区嵌入式服务设施", "build"), ("个", "儿童友好社区", "build"),
+             ("个", "养老服务综合体", "build"), ("个", "区域性养老服务中心", "build"), ("个", "老年助餐点", "build"), ("名", "社区志愿者", "train")),
+    "人力社保": (("名", "技能人才", "train"), ("个", "零工市场", "build"), ("个", "就业驿站", "build"),
+             ("名", "创业导师", "train"), ("个", "技能大师工作室", "build"), ("个", "公共实训基地", "build"),
+             ("名", "高技能人才", "train"), ("名", "家政服务员", "train"), ("个", "见习岗位", "build"), ("个", "人力资源服务产业园", "build")),
+    "教育": (("所", "普惠性幼儿园", "build"), ("个", "中小学学位", "build"), ("名", "乡村教师", "train"),
+             ("所", "中小学校", "build"), ("个", "托育班", "build"), ("名", "心理健康教师", "train"),
+             ("间", "智慧教室", "build"), ("个", "学生食堂", "build"), ("个", "校外实践基地", "build"), ("名", "骨干教师", "train")),
+    "生态环境": (("座", "污水处理厂", "build"), ("公里", "污水管网", "build"), ("个", "空气质量自动监测站", "build"),
+             ("名", "环境执法人员", "train"), ("个", "无废细胞", "build"), ("个", "生态环境监测站点", "build"),
+             ("公里", "生态缓冲带", "build"), ("个", "美丽河湖", "build"), ("个", "生态文明教育基地", "build"), ("名", "环保志愿者", "train")),
+    "卫生健康": (("家", "示范性婴幼儿托育机构", "build"), ("个", "社区卫生服务中心", "build"), ("名", "家庭医生", "train"),
+             ("个", "普惠托位", "build"), ("名", "全科医生", "train"), ("个", "医疗联合体", "build"),
+             ("个", "中医馆", "build"), ("个", "急救站点", "build"), ("名", "乡村医生", "train"), ("个", "社区医院", "build")),
+    "住房城乡建设": (("套", "保障性租赁住房", "build"), ("个", "城中村改造项目", "build"), ("公里", "城市道路", "build"),
+             ("个", "口袋公园", "build"), ("部", "既有住宅加装电梯", "build"), ("名", "建筑工匠", "train"),
+             ("个", "城市更新单元", "build"), ("公里", "燃气管道", "build"), ("个", "完整社区", "build"), ("名", "物业管理人员", "train")),
+    "商务": (("个", "一刻钟便民生活圈", "build"), ("家", "品牌连锁便利店", "build"), ("个", "夜间消费集聚区", "build"),
+             ("名", "电商人才", "train"), ("个", "县域商业中心", "build"), ("个", "农贸市场", "build"),
+             ("个", "商业步行街", "build"), ("家", "老字号门店", "build"), ("个", "跨境电商产业园", "build"), ("名", "外贸业务人员", "train")),
+    "文化旅游": (("个", "城市书房", "build"), ("家", "A级旅游景区", "build"), ("个", "非遗工坊", "build"),
+             ("名", "文化志愿者", "train"), ("个", "乡村文化广场", "build"), ("个", "旅游厕所", "build"),
+             ("个", "文化馆分馆", "build"), ("个", "智慧旅游景区", "build"), ("家", "等级民宿", "build"), ("名", "导游", "train")),
+}
+PLAN_VERBS = {"build": ("新增", "新建", "建设"), "train": ("培训", "培养")}
+RESULT_VERBS = {"build": ("建成", "完成", "新增"), "train": ("培训", "培养")}
 
 
 @dataclass
@@ -80,8 +108,9 @@ class _Writer:
     def __init__(self, rng: random.Random, titles: list[str], programs: list[str], truth: Truth):
         self.rng, self.titles, self.programs, self.truth = rng, titles, programs, truth
 
-    def item(self, kind: str, year: int, cited: set[str], city: str) -> str:
-        """One work item: a citation, a program, an indicator, an agency — or a plain clause."""
+    def item(self, kind: str, cited: set[str], city: str, measures: list[tuple[str, str, str]]) -> str:
+        """One work item: a citation, a program, an indicator (of a measure of ``measures`` not yet
+        stated, which it takes), an agency — or a plain clause."""
         rng, clauses = self.rng, []
         if rng.random() < 0.6:
             title = _zipf(rng, self.titles)
@@ -97,27 +126,27 @@ class _Writer:
             program = _zipf(rng, self.programs)
             clauses.append(f"深化“{program}”品牌建设")
             self.truth.programs[program] += 1
-        if rng.random() < 0.5:
-            unit, measure = rng.choice(MEASURES)
+        if rng.random() < 0.5 and measures:
+            unit, measure, work = measures.pop(rng.randrange(len(measures)))
             value = rng.choice((5, 10, 12, 20, 30, 50, 80, 100, 150, 200, 300, 500, 1000, 2000))
-            verb = rng.choice(PLAN_VERBS if kind == "target" else RESULT_VERBS)
+            verb = rng.choice((PLAN_VERBS if kind == "target" else RESULT_VERBS)[work])
             clauses.append(f"{verb}{value}{unit}{measure}")
             self.truth.indicators[kind, measure, str(value), unit] += 1
         clauses.append(f"会同{rng.choice(PARTNERS)}{rng.choice(('健全', '完善', '优化', '规范'))}{rng.choice(SUBJECTS)}工作机制")
         return "，".join(clauses) + "。"
 
-    def part(self, title: str, kind: str, year: int, cited: set[str], city: str) -> list[str]:
-        rng = self.rng
+    def part(self, title: str, kind: str, year: int, cited: set[str], city: str, field_: str) -> list[str]:
+        rng, measures = self.rng, list(MEASURES[field_])
         lines = [title, f"{year}年，全市系统坚持以人民为中心的发展思想，扎实推进各项工作{'任务' if kind == 'target' else '，取得明显成效'}。"]
         for section in range(rng.randint(3, 5)):
             lines.append(f"{NUMERALS[section]}、{rng.choice(('持续', '着力', '全面'))}推进{rng.choice(SUBJECTS)}高质量发展")
             for sub in range(rng.randint(2, 4)):
                 if kind == "target":
                     lines.append(f"（{NUMERALS[sub]}）{rng.choice(('加强', '深化', '完善'))}{rng.choice(SUBJECTS)}")
-                    lines.append("".join(self.item(kind, year, cited, city) for _ in range(rng.randint(1, 3))))
+                    lines.append("".join(self.item(kind, cited, city, measures) for _ in range(rng.randint(1, 3))))
                 else:
                     lines.append(f"{NUMERALS[sub]}是{rng.choice(('切实', '不断', '扎实'))}做好{rng.choice(SUBJECTS)}工作。"
-                                 + "".join(self.item(kind, year, cited, city) for _ in range(rng.randint(1, 3))))
+                                 + "".join(self.item(kind, cited, city, measures) for _ in range(rng.randint(1, 3))))
         return lines
 
     def document(self, number: int) -> str:
@@ -133,8 +162,8 @@ class _Writer:
                  "各区县有关部门，局属各单位：",
                  f"现将《{plan}》和《{summary}》印发给你们，请结合实际，认真贯彻落实。",
                  issuer, f"{year}年1月{number % 28 + 1}日"]
-        lines += self.part(plan, "target", year, cited, city)
-        lines += self.part(summary, "actual", year - 1, cited, city)
+        lines += self.part(plan, "target", year, cited, city, field_)
+        lines += self.part(summary, "actual", year - 1, cited, city, field_)
         return "\n".join(lines) + "\n"
 
 

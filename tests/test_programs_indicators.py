@@ -125,6 +125,9 @@ def test_a_work_report_reviews_last_year_and_sets_this_years_targets(gazetteer):
         ("地区生产总值突破14万亿元，比上年增长3.5%。", [("地区生产总值", 1.4e13, "元", "突破"), ("地区生产总值", 3.5, "%", "比上年增长")]),
         ("城镇调查失业率控制在5.5%以内。", [("城镇调查失业率", 5.5, "%", "控制在 以内")]),
         ("全市建成长者饭堂2400个。", [("长者饭堂", 2400, "个", "建成")]),
+        # a unit of measure after a bare verb counts what follows it; Latin letters belong to a name
+        ("新建80公里污水管网，铺设30公里供热管网。", [("污水管网", 80, "公里", "新建"), ("供热管网", 30, "公里", "")]),
+        ("新增湿地面积120平方公里，建成50家A级旅游景区。", [("湿地面积", 120, "平方公里", "新增"), ("A级旅游景区", 50, "家", "建成")]),
     ],
 )
 def test_the_grammar_of_reported_numbers(text, expected):

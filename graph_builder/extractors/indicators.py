@@ -17,7 +17,7 @@ from policykg.graph_builder.records import Indicator, Sentence, Span
 
 RULE = "indicators.v1"
 
-_COUNTERS = "个百分点|百分点|家|个|张|名|户|人次|人|对|件|台|单|项|场|所|处|条|例|床|辆|套|间|座|支|批|位|篇|部|次|起|宗|笔|元|%|％|平方米|立方米|公里|千米|公顷|亩|吨|千瓦|岗|种|类|栋|层"
+_COUNTERS = "个百分点|百分点|家|个|张|名|户|人次|人|对|件|台|单|项|场|所|处|条|例|床|辆|套|间|座|支|批|位|篇|部|次|起|宗|笔|元|%|％|平方公里|平方米|立方米|公里|千米|公顷|亩|吨|千瓦|岗|种|类|栋|层"
 _NUMBER = re.compile(
     rf"(?<![\d.第])(?P<number>\d+(?:\.\d+)?)(?P<mult>万亿|万|亿|千)?(?P<approx>余|多)?(?P<unit>{_COUNTERS}|(?<=[万亿])(?=[\u4e00-\u9fff]{{1,5}}人[，,。；;、]))"
     r"(?![\d年月日届号门])"
@@ -34,7 +34,7 @@ _QUALIFIER_BEFORE = re.compile("(?:" + "|".join(sorted(_QUALIFIERS, key=len, rev
 _AFTER_QUALIFIER = re.compile(r"(?P<tail>以上|以下|左右|以内)")
 _FROM = re.compile(r"(?:从|由)\s*(?:每[\u4e00-\u9fff]{1,4})?\s*$")  # 从/由每人每月1420元调整为1470元
 _MEASURE_AFTER = re.compile(
-    r"(?:以上|以下|左右)?(?P<measure>(?:[\u4e00-\u9fff“”\"+·]|及以上|及以下|及其){1,30}?)(?=[、，,。；;：:（(]|和|(?<!及)及(?!以上|以下|其)|与|或|$|\d)"
+    r"(?:以上|以下|左右)?(?P<measure>(?:[\u4e00-\u9fff“”\"+·A-Za-z]|及以上|及以下|及其){1,30}?)(?=[、，,。；;：:（(]|和|(?<!及)及(?!以上|以下|其)|与|或|$|\d)"
 )
 _CLAUSE = re.compile(r"[，,；;。：:、]")
 _RANGE = re.compile(r"\s*[—–\-－~～至到]\s*$")  # 60%—70%, 3至5个: the upper bound of a range
@@ -62,6 +62,9 @@ _TARGET_YEAR = re.compile(r"(?:到|至|在)\s*(?P<year>20\d{2})\s*年")
 _PLAN_PERIOD = {"十四五": 2025, "十五五": 2030, "十三五": 2020}  # “十四五”期间 / 末: the period's last year
 _PERIOD_WORD = re.compile(r"[“\"]?(十[三四五]五)[”\"]?(?:期间|末|时期)")
 _CLASSIFIERS_BEFORE_NOUN = set("家个张名户对件台单项场所处条床辆套间座支批位篇部种类栋层")
+# a unit of measure is written after its noun (污水管网80公里) or, after a bare verb, before it (新建80公里污水管网)
+_UNITS_OF_MEASURE = frozenset("平方公里 平方米 立方米 公里 千米 公顷 亩 吨 千瓦".split())
+_BARE_ACTION = re.compile(r"(?:建设|完成|建成|改造|铺设|修建|新改建|改扩建|打造|实施|治理|整治)?")
 
 
 def _value(number: str, multiplier: str | None) -> float:
@@ -172,6 +175,8 @@ def extract(sentence: Sentence, text: str, kind: str, year: int | None) -> Itera
             measure, opening = _measure_before(text, clause_start, qualifier_start)
             if opening and opening not in qualifier:
                 qualifier = f"{opening} {qualifier}".strip()
+            if match["unit"] in _UNITS_OF_MEASURE and _BARE_ACTION.fullmatch(measure):
+                measure = _measure_after(text, match.end(), end) or measure
         listed = previous is not None and "、" in text[previous[0] : match.start()] and not re.search(r"[，,；;。：:]", text[previous[0] : match.start()])
         if listed and not qualifier and governing:
             qualifier = governing
