@@ -242,6 +242,9 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
     """Extract the files to do and write them, the shared graphs and the search index into a new generation."""
     with store.scratch() as scratch, store.transaction() as generation:
         plan.present = generation.graphs()  # read under the store's lock: another build may have switched in since
+        ontology = triples.ontology_quads()
+        generation.drop([triples.ONTOLOGY_GRAPH.value] if triples.ONTOLOGY_GRAPH.value in plan.present else [])
+        generation.add(ontology)  # not loaded from a file (a bulk load renames its blank nodes); first, as adding waits for the loads
         with closing(_extract_all(plan, scratch)) as outcomes:
             chosen, copies = _load(generation, outcomes, report, plan)
         batches = generation.loads  # of documents: one batch (a few changed files) is not worth merging the whole store for
@@ -254,13 +257,10 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
             return
         generation.drop(removed)
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
-        shared = {triples.ONTOLOGY_GRAPH.value: triples.ontology_quads()} | _corpus_graphs(titles, plan.gazetteer)
+        shared = {triples.ONTOLOGY_GRAPH.value: ontology} | _corpus_graphs(titles, plan.gazetteer)
         rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
         with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
             indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
-            if triples.ONTOLOGY_GRAPH.value in plan.present:
-                generation.drop([triples.ONTOLOGY_GRAPH.value])
-            generation.add(shared[triples.ONTOLOGY_GRAPH.value])  # not loaded from a file: a bulk load renames its blank nodes
             generation.sync(SHARED_RECORD, {graph: quads for graph, quads in shared.items() if graph != triples.ONTOLOGY_GRAPH.value})
             if plan.infer:
                 from policykg.ontology.rules import rules
