@@ -8,6 +8,7 @@ name, the one in the document's jurisdiction or the nearest jurisdiction above i
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -68,6 +69,12 @@ class Gazetteer:
         with aliases_file.open(encoding="utf-8") as handle:
             aliases = {row[0].strip(): row[1].strip() for row in csv.reader(handle, delimiter="\t") if len(row) >= 2 and row[0] != "short"}
         return cls(bodies, aliases)
+
+    @cached_property
+    def digest(self) -> str:
+        """A SHA-256 digest of the bodies and department aliases: two gazetteers that resolve alike have the same."""
+        content = [sorted((body.canonical, body.short_forms, body.level, body.parent) for body in self.bodies.values()), sorted(self.aliases.items())]
+        return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()
 
     @cached_property
     def _jurisdictions(self) -> dict[str, str]:

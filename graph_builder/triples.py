@@ -11,10 +11,12 @@ import functools
 import hashlib
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg.graph_builder.gazetteer import Gazetteer
 from policykg.graph_builder.pipeline import Extraction
 from policykg.graph_builder.records import Span
 from policykg.graph_builder.segment import kind_of
@@ -203,6 +205,31 @@ def _describe_document(out: _Writer, node: ox.NamedNode, title: str, kind: str) 
         out.text(node, _PKG.versionMark, version.group(1))
 
 
+@functools.lru_cache(maxsize=1)
+def _rules_digest() -> str:
+    """A SHA-256 digest of the extraction code and the data packaged with it (areas, departments …)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    for entry in sorted(resources.files("policykg.data").iterdir(), key=lambda entry: entry.name):
+        if entry.name.endswith(".tsv"):
+            digest.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _extractor_version(gazetteer_digest: str) -> str:
+    return hashlib.sha256(f"{_rules_digest()} {gazetteer_digest}".encode("ascii")).hexdigest()[:32]
+
+
+def extractor_version(gazetteer: Gazetteer) -> str:
+    """What extracted a graph: a digest of the extraction code, its data and the gazetteer. Each
+    document graph records it; a build extracts a document again when it differs (another
+    version of policykg, or another --gazetteer), even if the file's bytes are the same."""
+    return _extractor_version(gazetteer.digest)
+
+
 def quads(extraction: Extraction) -> list[ox.Quad]:
     """Return the quads of one source document, all in its own named graph."""
     text = extraction.source.text
@@ -223,6 +250,7 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     out.text(source, _PKG.text, text)
     out.text(source, _PKG.sourceFile, str(Path(extraction.source.path).resolve()))
     out.text(source, _PKG.sourceHash, extraction.source.sha256)
+    out.text(source, _PKG.extractorVersion, extractor_version(extraction.gazetteer))
     out.text(source, _PKG.jurisdiction, extraction.jurisdiction)
     source_year = _year(meta.title) or (int(meta.date_issued[:4]) if meta.date_issued else None)
     if source_year:

@@ -91,6 +91,7 @@ class PKG(DefinedNamespace):
     docNumber: URIRef  # 文号 — document number
     endOffset: URIRef  # 结束偏移 — end offset
     extractedBy: URIRef  # 抽取规则 — extracted by
+    extractorVersion: URIRef  # 抽取器版本 — extractor version
     indexNumber: URIRef  # 索取号 — index number
     jurisdiction: URIRef  # 管辖区域 — jurisdiction
     kind: URIRef  # 类型 — kind

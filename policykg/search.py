@@ -77,16 +77,40 @@ def fold(text: str) -> str:
 
 def update_index(fresh: Path, previous: Path | None, rows: Mapping[str, list[tuple]], dropped: Iterable[str]) -> None:
     """Write the index of a new store generation: the previous one with the rows of the graphs
-    written (``rows``, from :func:`index_rows`) replaced and the graphs dropped removed."""
+    written (``rows``, from :func:`index_rows`) replaced and the graphs dropped removed.
+
+    FTS5 deletes a row at about the cost of indexing it, so when the rows that go are most of the
+    previous index, the rows that stay are copied into a new one instead of deleting the others."""
     target = fresh / INDEX
-    if previous is not None and (previous / INDEX).is_file():
-        shutil.copyfile(previous / INDEX, target)
+    old = previous / INDEX if previous is not None and (previous / INDEX).is_file() else None
+    gone = [(graph,) for graph in {*dropped, *rows}]
+    copy = old is not None and _share(old, gone) <= 0.5
+    if copy:
+        shutil.copyfile(old, target)
     with _connect(target) as connection:
-        for graph in [*dropped, *rows]:
-            connection.execute("DELETE FROM entries WHERE graph = ?", (graph,))
+        if old is not None and not copy:
+            connection.execute("ATTACH DATABASE ? AS old", (str(old),))
+        connection.execute("CREATE TEMP TABLE gone (graph TEXT PRIMARY KEY)")
+        connection.executemany("INSERT INTO gone VALUES (?)", gone)
+        if copy:
+            connection.execute("DELETE FROM entries WHERE graph IN (SELECT graph FROM gone)")  # one scan, not one per graph
+        elif old is not None:
+            connection.execute("INSERT INTO entries SELECT * FROM old.entries WHERE graph NOT IN (SELECT graph FROM gone)")
         for graph, found in rows.items():
             connection.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", [(fold(row[0]), *row) for row in found])
     connection.close()
+
+
+def _share(index: Path, graphs: list[tuple[str]]) -> float:
+    """The share of the rows of ``index`` that belong to ``graphs``."""
+    connection = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    try:
+        connection.execute("CREATE TEMP TABLE gone (graph TEXT PRIMARY KEY)")
+        connection.executemany("INSERT INTO gone VALUES (?)", graphs)
+        total, going = connection.execute("SELECT count(*), coalesce(sum(graph IN (SELECT graph FROM gone)), 0) FROM entries").fetchone()
+    finally:
+        connection.close()
+    return going / total if total else 1.0
 
 
 def search(store: KnowledgeStore, text: str, limit: int = 50) -> Table:

@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -214,13 +214,38 @@ class Generation:
             self.settle()
             self._load(files)
             return
+        self._submit(lambda: self._load(files))
+
+    def _submit(self, load: Callable[[], None]) -> None:
         if any(future.done() and future.exception() is not None for future in self._loading):
             self.settle()  # a load failed: say so now, not after more batches are extracted
         if self._loaders is None:
             self._loaders = ThreadPoolExecutor(max_workers=self.LOADERS, thread_name_prefix="policykg-load")
         while len(self._loading) >= self.LOADERS:
             self._loading.pop(0).result()
-        self._loading.append(self._loaders.submit(self._load, files))
+        self._loading.append(self._loaders.submit(load))
+
+    def carry(self, graphs: Iterable[str], folder: Path) -> None:
+        """Copy these named graphs of the previous generation into this one as they are, written to
+        N-Quads in ``folder`` and loaded in the background (like :meth:`load`): what a build that
+        starts from an empty generation keeps of the one before."""
+        graphs = sorted(graphs)
+        if not graphs or self.previous is None:
+            return
+        handle, name = tempfile.mkstemp(prefix="carried-", suffix=".nq", dir=folder)
+        os.close(handle)
+        target = Path(name)
+        previous = self.previous
+
+        def dump() -> None:
+            source = ox.Store.read_only(str(previous))
+            with open(target, "wb") as output:
+                ox.serialize((quad for graph in graphs for quad in source.quads_for_pattern(None, None, None, ox.NamedNode(graph))),
+                             output, ox.RdfFormat.N_QUADS)
+            self._load([target])
+
+        self.loads += 1
+        self._submit(dump)
 
     def sync(self, record: str, graphs: Mapping[str, list[ox.Quad]]) -> int:
         """Make each named graph in ``graphs`` hold exactly its quads; return how many quads changed.
@@ -473,8 +498,9 @@ class KnowledgeStore:
             handle.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Generation]:
-        """Write a new generation: a checkpoint of the current one, changed through the
+    def transaction(self, empty: bool = False) -> Iterator[Generation]:
+        """Write a new generation: a checkpoint of the current one (or with ``empty``, an empty
+        database, into which :meth:`Generation.carry` copies what is kept), changed through the
         :class:`Generation` given, and switched in when the block ends without an error.
         An error (or a kill) leaves the current generation as it was; a first build that fails
         leaves no store behind."""
@@ -494,7 +520,7 @@ class KnowledgeStore:
                 try:
                     current = self.path / CURRENT
                     previous = current.resolve() if current.exists() else None
-                    if previous is not None:
+                    if previous is not None and not empty:
                         ox.Store.read_only(str(previous)).backup(str(fresh))
                     generation = Generation(ox.Store(str(fresh)), fresh, previous)
                     try:

@@ -32,6 +32,14 @@ def generations(store: KnowledgeStore) -> list[str]:
     return sorted(entry.name for entry in store.path.iterdir() if entry.name.startswith("gen-"))
 
 
+@pytest.fixture(params=["from a checkpoint", "into an empty generation"])
+def either_way(request, monkeypatch):
+    """Run a test of builds that replace graphs both ways a build writes them: dropping them from a
+    checkpoint of the store, or writing an empty generation and copying in what stays."""
+    monkeypatch.setattr(build_module, "REWRITE_SHARE", 2.0 if request.param == "from a checkpoint" else 0.0)
+    return request.param
+
+
 def test_building_twice_gives_the_same_quads(tmp_path):
     first, second = KnowledgeStore(tmp_path / "a"), KnowledgeStore(tmp_path / "b")
     build([SEED, CHENGDU], first)
@@ -45,6 +53,7 @@ def test_each_document_has_its_own_graph_beside_the_shared_ones(corpus_store):
     assert triples.SHARED_GRAPHS - {triples.INFERRED_GRAPH.value} <= graphs and len(graphs - triples.SHARED_GRAPHS) == 3
 
 
+@pytest.mark.usefixtures("either_way")
 def test_rebuilding_one_document_replaces_only_its_graph(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     build([SEED, BAOTOU], store)
@@ -59,6 +68,7 @@ def test_rebuilding_one_document_replaces_only_its_graph(tmp_path):
     assert "3500" in values and "3000" in values  # the other 3000s of the plan are still there
 
 
+@pytest.mark.usefixtures("either_way")
 def test_a_bad_file_is_listed_and_the_others_are_built(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     notice = tmp_path / "notice.txt"
@@ -70,7 +80,7 @@ def test_a_bad_file_is_listed_and_the_others_are_built(tmp_path):
     assert report.failed == [f"{notice}: the file is empty"] and report.documents == [str(BAOTOU)]
     after = snapshot(store)
     assert build_module._built(store).keys() == built.keys() | {str(BAOTOU.resolve())}
-    for graph, _ in built.values():
+    for graph, _, _ in built.values():
         assert {quad for quad in after if quad.graph_name.value == graph} == {quad for quad in before if quad.graph_name.value == graph}
 
 
@@ -172,6 +182,7 @@ def test_two_documents_with_the_same_generic_title_stay_two(tmp_path):
     assert values == {"1000", "2000"}
 
 
+@pytest.mark.usefixtures("either_way")
 def test_a_file_rebuilt_under_a_new_title_replaces_what_it_made_before(tmp_path):
     document = tmp_path / "notice.txt"
     text = SEED.read_text(encoding="utf-8")
@@ -185,6 +196,7 @@ def test_a_file_rebuilt_under_a_new_title_replaces_what_it_made_before(tmp_path)
     assert numbers == {"沪民办发〔2025〕3号"}
 
 
+@pytest.mark.usefixtures("either_way")
 def test_an_unchanged_file_is_skipped_and_a_changed_one_replaced(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     copy = tmp_path / "notice.txt"
@@ -199,6 +211,7 @@ def test_an_unchanged_file_is_skipped_and_a_changed_one_replaced(tmp_path):
     assert changed.documents == [str(copy)] and changed.unchanged == [str(CHENGDU)]
 
 
+@pytest.mark.usefixtures("either_way")
 def test_changed_files_rebuilt_in_several_batches_give_the_graph_of_a_fresh_build(tmp_path, monkeypatch):
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -217,6 +230,7 @@ def test_changed_files_rebuilt_in_several_batches_give_the_graph_of_a_fresh_buil
     assert snapshot(store) == snapshot(fresh)
 
 
+@pytest.mark.usefixtures("either_way")
 def test_remove_and_prune_drop_the_graphs_of_files(tmp_path):
     from policykg.build import BuildError, remove
 
@@ -240,6 +254,7 @@ def test_parallel_extraction_builds_the_same_graph(tmp_path):
     assert snapshot(one) == snapshot(two)
 
 
+@pytest.mark.usefixtures("either_way")
 def test_a_rebuild_keeps_the_text_of_a_document_also_given_as_a_page(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     build([CHENGDU, CHENGDU_PAGE], store)
@@ -314,6 +329,7 @@ def test_a_load_that_fails_in_the_background_fails_the_build_and_changes_nothing
     assert not [thread for thread in threading.enumerate() if thread.name.startswith("policykg-load")]
 
 
+@pytest.mark.usefixtures("either_way")
 def test_a_page_still_loading_is_dropped_before_its_text_loads(tmp_path, monkeypatch):
     load = store_module.Generation._load
     delayed = []
@@ -423,6 +439,7 @@ def _same_as_a_fresh_build(store: KnowledgeStore, folder: Path, tmp_path: Path) 
     return snapshot(store) == snapshot(fresh) and sorted(store.graphs()) == sorted(fresh.graphs())
 
 
+@pytest.mark.usefixtures("either_way")
 def test_a_renamed_file_built_with_prune_keeps_its_document(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -435,6 +452,7 @@ def test_a_renamed_file_built_with_prune_keeps_its_document(tmp_path):
     assert report.removed == [] and _same_as_a_fresh_build(store, folder, tmp_path)
 
 
+@pytest.mark.usefixtures("either_way")
 def test_a_build_without_infer_drops_what_was_inferred_before(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     build([SEED, CHENGDU], store, infer=True)
@@ -448,6 +466,7 @@ def test_a_build_without_infer_drops_what_was_inferred_before(tmp_path):
     assert triples.INFERRED_GRAPH.value not in store.graphs()
 
 
+@pytest.mark.usefixtures("either_way")
 def test_a_file_that_becomes_a_copy_drops_its_earlier_document(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -461,6 +480,52 @@ def test_a_file_that_becomes_a_copy_drops_its_earlier_document(tmp_path):
     report = build([folder], store)
     assert report.duplicates == [(str(folder / "b.txt"), str(folder / "a.txt"))] and len(report.removed) == 1
     assert _same_as_a_fresh_build(store, folder, tmp_path)
+
+
+def test_a_build_that_replaces_most_documents_writes_an_empty_generation_and_keeps_the_rest(tmp_path, monkeypatch):
+    folder, other = tmp_path / "docs", tmp_path / "other"
+    folder.mkdir()
+    other.mkdir()
+    for source in (CHENGDU, BAOTOU):
+        shutil.copy(source, folder / source.name)
+    shutil.copy(SEED, other / SEED.name)  # built from another folder: not in the next build's paths, and kept
+    store = KnowledgeStore(tmp_path / "kg")
+    build([folder, other], store)
+    seed_graph = {quad for quad in snapshot(store) if quad.graph_name.value == build_module._built(store)[str((other / SEED.name).resolve())][0]}
+    carried = []
+    monkeypatch.setattr(store_module.Generation, "carry", lambda self, graphs, scratch, carry=store_module.Generation.carry: (
+        carried.append(sorted(graphs)), carry(self, graphs, scratch))[1])
+    for source in (CHENGDU, BAOTOU):  # two of three documents change
+        (folder / source.name).write_text(source.read_text(encoding="utf-8") + "\n（本文有修订）\n", encoding="utf-8")
+    report = build([folder], store)
+    assert report.documents == sorted(str(folder / source.name) for source in (CHENGDU, BAOTOU))
+    assert [len(graphs) for graphs in carried] == [1, 0]  # the seed's graph, then no failed file's
+    assert {quad for quad in snapshot(store) if quad.graph_name == next(iter(seed_graph)).graph_name} == seed_graph
+    fresh = KnowledgeStore(tmp_path / "fresh")
+    build([folder, other], fresh)
+    assert snapshot(store) == snapshot(fresh) and sorted(store.graphs()) == sorted(fresh.graphs())
+
+
+def test_a_document_is_extracted_again_when_the_rules_or_the_gazetteer_change(tmp_path, monkeypatch):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED, CHENGDU], store)
+    assert build([SEED, CHENGDU], store).documents == []
+    rows = (Path(__file__).resolve().parent.parent / "data/agencies.tsv").read_text(encoding="utf-8").splitlines()
+    custom = tmp_path / "agencies.tsv"
+    custom.write_text("\n".join(row for row in rows if not row.startswith("上海市科学技术委员会\t")) + "\n", encoding="utf-8")
+    gazetteer = Gazetteer.load(custom)
+    report = build([SEED, CHENGDU], store, gazetteer=gazetteer)  # the same bytes, another gazetteer
+    assert report.documents == sorted([str(SEED), str(CHENGDU)]) and report.unchanged == []
+    fresh = KnowledgeStore(tmp_path / "fresh")
+    build([SEED, CHENGDU], fresh, gazetteer=gazetteer)
+    assert snapshot(store) == snapshot(fresh)
+    assert build([SEED, CHENGDU], store, gazetteer=Gazetteer.load(custom)).documents == []  # the same gazetteer read again
+    monkeypatch.setattr(triples, "_rules_digest", lambda: "the rules of another version of policykg")
+    triples._extractor_version.cache_clear()
+    try:
+        assert build([SEED, CHENGDU], store, gazetteer=gazetteer).documents == sorted([str(SEED), str(CHENGDU)])
+    finally:
+        triples._extractor_version.cache_clear()
 
 
 @pytest.mark.parametrize("deadly_name", ["a-first.txt", "z-last.txt"])
@@ -486,6 +551,7 @@ def _notice(city: str, cited: str) -> str:
             f"一、贯彻《{cited}》，新增养老床位300张。\n{city}民政局\n2025年1月22日\n")
 
 
+@pytest.mark.usefixtures("either_way")
 def test_a_build_changes_the_title_matches_in_place_and_ends_as_a_fresh_build(tmp_path, monkeypatch):
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
 
 from policykg.build import build
+from policykg import search as search_module
 from policykg.cli import main
 from policykg.search import SearchError, search
 from policykg.store import KnowledgeStore
@@ -95,6 +97,29 @@ def test_the_index_follows_each_build(tmp_path):
     copy.write_text(SEED.read_text(encoding="utf-8").replace("修改《上海市老年人权益保障条例》", "修订《上海市老年人权益保障条例》"), encoding="utf-8")
     build([copy], store)
     assert search(store, "修改《上海市老年人权益保障条例》").rows == [] and len(search(store, "修订《上海市老年人权益保障条例》").rows) == 1
+
+
+@pytest.mark.parametrize("changed", [["a"], ["a", "b", "c"]], ids=["a few graphs: deleted from a copy", "most graphs: the rest copied"])
+def test_an_index_update_replaces_and_drops_the_rows_of_graphs(tmp_path, changed):
+    def row(graph: str, text: str) -> tuple:
+        return (text, "work item", f"{graph}#item", graph, "文件", "")
+
+    def rows(folder) -> set[tuple]:
+        connection = sqlite3.connect(folder / search_module.INDEX)
+        found = set(connection.execute("SELECT text, graph FROM entries WHERE entries MATCH ?", ('"养老服务"',)))
+        connection.close()
+        return found
+
+    previous, fresh = tmp_path / "previous", tmp_path / "fresh"
+    previous.mkdir()
+    fresh.mkdir()
+    graphs = {graph: [row(graph, f"推进{graph}养老服务")] for graph in "abcdef"}
+    search_module.update_index(previous, None, graphs, [])
+    written = {graph: [row(graph, f"深化{graph}养老服务改革")] for graph in changed}
+    search_module.update_index(fresh, previous, written, ["f"])
+    kept = {(f"推进{graph}养老服务", graph) for graph in "abcde" if graph not in changed}
+    assert rows(fresh) == kept | {(f"深化{graph}养老服务改革", graph) for graph in changed}
+    assert len(rows(previous)) == 6  # the previous generation's index is left as it was
 
 
 def test_an_empty_search_is_refused(seed_store):
