@@ -72,8 +72,9 @@ class Gazetteer:
 
     @cached_property
     def digest(self) -> str:
-        """A SHA-256 digest of the bodies and department aliases: two gazetteers that resolve alike have the same."""
-        content = [sorted((body.canonical, body.short_forms, body.level, body.parent) for body in self.bodies.values()), sorted(self.aliases.items())]
+        """A SHA-256 digest of the bodies and department aliases, in their order (which decides
+        between bodies that claim the same short form)."""
+        content = [[(body.canonical, body.short_forms, body.level, body.parent) for body in self.bodies.values()], list(self.aliases.items())]
         return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()
 
     @cached_property

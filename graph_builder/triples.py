@@ -11,7 +11,8 @@ import functools
 import hashlib
 import json
 import re
-from importlib import resources
+import unicodedata
+from importlib import metadata, resources
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +22,7 @@ from policykg.graph_builder.pipeline import Extraction
 from policykg.graph_builder.records import Span
 from policykg.graph_builder.segment import kind_of
 from policykg.graph_builder.text import normalize_title
+from policykg.ontology import terms
 from policykg.ontology.terms import PKG
 
 ID_BASE = "https://w3id.org/policykg/id/"
@@ -207,11 +209,12 @@ def _describe_document(out: _Writer, node: ox.NamedNode, title: str, kind: str) 
 
 @functools.lru_cache(maxsize=1)
 def _rules_digest() -> str:
-    """A SHA-256 digest of the extraction code and the data packaged with it (areas, departments …)."""
-    digest = hashlib.sha256()
+    """A SHA-256 digest of the extraction code, the vocabulary it writes, the data packaged with it
+    (areas, departments …) and the versions of what it leans on (encoding detection, Unicode, Oxigraph)."""
+    digest = hashlib.sha256(f"{metadata.version('charset-normalizer')} {unicodedata.unidata_version} {ox.__version__}".encode("ascii"))
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    for path in [*sorted(package.rglob("*.py")), Path(terms.__file__).resolve()]:
+        digest.update(path.relative_to(package.parent).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
     for entry in sorted(resources.files("policykg.data").iterdir(), key=lambda entry: entry.name):
         if entry.name.endswith(".tsv"):
             digest.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes())

@@ -251,14 +251,13 @@ class _Unchanged(Exception):
 def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
     """Extract the files to do and write them, the shared graphs and the search index into a new generation."""
     with store.scratch() as scratch, store.transaction(empty=plan.rewrite) as generation:
-        if plan.rewrite:  # most graphs are replaced: copying the few that stay is cheaper than dropping the rest one by one
-            plan.present = set(store.graphs()) - plan.replaced - triples.SHARED_GRAPHS
-            generation.carry(plan.present, scratch)
-        else:
-            plan.present = generation.graphs()  # read under the store's lock: another build may have switched in since
+        # read under the store's lock: another build may have switched in since
+        plan.present = set(store.graphs()) - plan.replaced - triples.SHARED_GRAPHS if plan.rewrite else generation.graphs()
         ontology = triples.ontology_quads()
         generation.drop([triples.ONTOLOGY_GRAPH.value] if triples.ONTOLOGY_GRAPH.value in plan.present else [])
         generation.add(ontology)  # not loaded from a file (a bulk load renames its blank nodes); first, as adding waits for the loads
+        if plan.rewrite:  # most graphs are replaced: copying the few that stay is cheaper than dropping the rest one by one
+            generation.carry(plan.present, scratch)
         with closing(_extract_all(plan, scratch)) as outcomes:
             chosen, copies = _load(generation, outcomes, report, plan)
         if plan.rewrite:  # a file that failed keeps what it had
@@ -270,10 +269,12 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
         rebuilt = [Path(extracted.source) for extracted in chosen.values()] + copies  # a copy's earlier identity goes too
         removed = sorted((set(_earlier_graphs(store, rebuilt, set(chosen))) | set(plan.pruned)) - set(chosen))
         if not chosen and not removed and not plan.inferring:
-            if not plan.optimize or generation.previous is None or plan.rewrite:
+            if not plan.optimize or generation.previous is None:
                 raise _Unchanged
-            _merge_only(generation, report)  # asked to merge, and nothing else to write
-            return
+            if not plan.rewrite:
+                _merge_only(generation, report)  # asked to merge, and nothing else to write
+                return
+            # (a generation started empty holds only what was carried: the rest is written below, then merged)
         generation.drop([graph for graph in removed if graph in plan.present])
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
         shared = {triples.ONTOLOGY_GRAPH.value: ontology} | _corpus_graphs(titles, plan.gazetteer)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -30,8 +31,13 @@ class SearchError(ValueError):
     """A search that cannot be run; the message says why."""
 
 
+def _uri(path: Path, read_only: bool = False) -> str:
+    """An SQLite URI of ``path`` (its #, ? and % quoted), read-only if asked."""
+    return f"file:{urllib.parse.quote(str(Path(path).resolve()))}" + ("?mode=ro" if read_only else "")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(str(path))
+    connection = sqlite3.connect(_uri(path), uri=True)
     connection.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(folded, text UNINDEXED, kind UNINDEXED, node UNINDEXED, "
         "graph UNINDEXED, document UNINDEXED, section UNINDEXED, tokenize='trigram')"
@@ -89,7 +95,7 @@ def update_index(fresh: Path, previous: Path | None, rows: Mapping[str, list[tup
         shutil.copyfile(old, target)
     with _connect(target) as connection:
         if old is not None and not copy:
-            connection.execute("ATTACH DATABASE ? AS old", (str(old),))
+            connection.execute("ATTACH DATABASE ? AS old", (_uri(old, read_only=True),))
         connection.execute("CREATE TEMP TABLE gone (graph TEXT PRIMARY KEY)")
         connection.executemany("INSERT INTO gone VALUES (?)", gone)
         if copy:
@@ -103,7 +109,7 @@ def update_index(fresh: Path, previous: Path | None, rows: Mapping[str, list[tup
 
 def _share(index: Path, graphs: list[tuple[str]]) -> float:
     """The share of the rows of ``index`` that belong to ``graphs``."""
-    connection = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    connection = sqlite3.connect(_uri(index, read_only=True), uri=True)
     try:
         connection.execute("CREATE TEMP TABLE gone (graph TEXT PRIMARY KEY)")
         connection.executemany("INSERT INTO gone VALUES (?)", graphs)
@@ -121,7 +127,7 @@ def search(store: KnowledgeStore, text: str, limit: int = 50) -> Table:
     path = store.generation() / INDEX
     if not path.is_file():
         raise SearchError(f"{store.path}: the store has no search index yet; build it again with `policykg build`")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = sqlite3.connect(_uri(path, read_only=True), uri=True)
     try:
         if len(text) >= 3:
             phrase = '"' + text.replace('"', '""') + '"'  # one quoted phrase: FTS syntax in the text is just text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from policykg.build import build
 from policykg.store import KnowledgeStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from corpus import BUREAUS, CITIES, Truth, _pool, _programs, _Writer, generate  # noqa: E402
+from corpus import BUREAUS, CITIES, MEASURES, Truth, _pool, _programs, _Writer, generate  # noqa: E402
 from scale import _truth_rows  # noqa: E402
 
 
@@ -31,6 +32,20 @@ def test_citations_are_skewed_across_a_shared_pool(tmp_path):
     counts = sorted(truth.citations.values(), reverse=True)
     assert counts[0] >= 10 * counts[len(counts) // 2]  # a few titles are cited everywhere, most rarely
     assert truth.documents == 60 and len(list(tmp_path.iterdir())) == 60
+
+
+def test_a_bureau_states_its_own_fields_measures_each_once_in_a_plan_or_summary():
+    writer = _Writer(random.Random(5), _pool(random.Random(5)), _programs(random.Random(5)), Truth())
+    stated = 0
+    for number in range(0, 2 * len(CITIES) * len(BUREAUS), 7):
+        field = BUREAUS[(number // len(CITIES)) % len(BUREAUS)][1]
+        for part in writer.document(number).split("工作总结\n", 1):  # the plan, then the summary under its title
+            for name, measures in MEASURES.items():
+                for unit, measure, _ in measures:
+                    found = len(re.findall(rf"\d+{unit}{measure}[，。]", part))
+                    assert found <= (1 if name == field else 0), (number, measure)
+                    stated += found
+    assert stated > 300
 
 
 def test_extraction_finds_what_the_generator_planted(tmp_path):

@@ -18,7 +18,7 @@ import policykg.build as build_module
 import policykg.store as store_module
 from policykg.build import BuildError, build
 from policykg.graph_builder import triples
-from policykg.graph_builder.gazetteer import Gazetteer
+from policykg.graph_builder.gazetteer import Body, Gazetteer
 from policykg.store import KnowledgeStore, StoreError
 
 from support import BAOTOU, CHENGDU, CHENGDU_PAGE, SEED
@@ -526,6 +526,43 @@ def test_a_document_is_extracted_again_when_the_rules_or_the_gazetteer_change(tm
         assert build([SEED, CHENGDU], store, gazetteer=gazetteer).documents == sorted([str(SEED), str(CHENGDU)])
     finally:
         triples._extractor_version.cache_clear()
+
+
+def test_the_gazetteer_in_another_order_is_another_version():
+    # two bodies claim the short form 市发改委: the first listed wins, so the order is part of what extracts
+    governments = [Body("甲市人民政府", (), "市级", ""), Body("乙市人民政府", (), "市级", "")]
+    first, second = Body("甲市发展和改革委员会", ("市发改委",), "市级", "甲市人民政府"), Body("乙市发展改革委", ("市发改委",), "市级", "乙市人民政府")
+    one, other = Gazetteer([*governments, first, second]), Gazetteer([*governments, second, first])
+    assert one.departments["发改委"] != other.departments["发改委"]
+    assert triples.extractor_version(one) != triples.extractor_version(other)
+    assert triples.extractor_version(one) == triples.extractor_version(Gazetteer([*governments, first, second]))
+
+
+@pytest.mark.usefixtures("either_way")
+def test_optimize_merges_even_when_every_file_to_do_fails(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for source in (SEED, CHENGDU, BAOTOU):
+        shutil.copy(source, folder / source.name)
+    store = KnowledgeStore(tmp_path / "kg")
+    build([folder], store)
+    before, generation = snapshot(store), store.generation()
+    for source in (SEED, CHENGDU):
+        (folder / source.name).write_bytes(b"")  # what was built from them stays
+    report = build([folder], store, optimize=True)
+    assert len(report.failed) == 2 and report.documents == [] and report.merge_seconds > 0
+    assert store.generation() != generation and snapshot(store) == before
+
+
+def test_a_store_whose_path_has_uri_characters_builds_removes_and_searches(tmp_path):
+    from policykg.build import remove
+    from policykg.search import search
+
+    store = KnowledgeStore(tmp_path / "kg#1 %41?" / "store")
+    build([SEED], store)
+    build([CHENGDU], store)
+    assert len(search(store, "老年人权益保障条例").rows) > 0
+    assert len(remove([SEED], store)) == 1 and search(store, "老年人权益保障条例").rows == []
 
 
 @pytest.mark.parametrize("deadly_name", ["a-first.txt", "z-last.txt"])
