@@ -102,7 +102,7 @@ def update_index(fresh: Path, previous: Path | None, rows: Mapping[str, list[tup
             connection.execute("DELETE FROM entries WHERE graph IN (SELECT graph FROM gone)")  # one scan, not one per graph
         elif old is not None:
             connection.execute("INSERT INTO entries SELECT * FROM old.entries WHERE graph NOT IN (SELECT graph FROM gone)")
-        for graph, found in rows.items():
+        for found in rows.values():
             connection.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", [(fold(row[0]), *row) for row in found])
     connection.close()
 

@@ -63,7 +63,7 @@ _PLAN_PERIOD = {"十四五": 2025, "十五五": 2030, "十三五": 2020}  # “�
 _PERIOD_WORD = re.compile(r"[“\"]?(十[三四五]五)[”\"]?(?:期间|末|时期)")
 _CLASSIFIERS_BEFORE_NOUN = set("家个张名户对件台单项场所处条床辆套间座支批位篇部种类栋层")
 # a unit of measure is written after its noun (污水管网80公里) or, after a bare verb, before it (新建80公里污水管网)
-_UNITS_OF_MEASURE = frozenset("平方公里 平方米 立方米 公里 千米 公顷 亩 吨 千瓦".split())
+_UNITS_OF_MEASURE = frozenset({"平方公里", "平方米", "立方米", "公里", "千米", "公顷", "亩", "吨", "千瓦"})
 _BARE_ACTION = re.compile(r"(?:建设|完成|建成|改造|铺设|修建|新改建|改扩建|打造|实施|治理|整治)?")
 
 
