@@ -213,8 +213,9 @@ def _rules_digest() -> str:
     (areas, departments …) and the versions of what it leans on (encoding detection, Unicode, Oxigraph)."""
     digest = hashlib.sha256(f"{metadata.version('charset-normalizer')} {unicodedata.unidata_version} {ox.__version__}".encode("ascii"))
     package = Path(__file__).resolve().parent
-    for path in [*sorted(package.rglob("*.py")), Path(terms.__file__).resolve()]:
-        digest.update(path.relative_to(package.parent).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    files = {path.relative_to(package).as_posix(): path for path in sorted(package.rglob("*.py"))} | {"(ontology) terms.py": Path(terms.__file__)}
+    for name, path in files.items():
+        digest.update(name.encode("utf-8") + b"\0" + path.read_bytes())
     for entry in sorted(resources.files("policykg.data").iterdir(), key=lambda entry: entry.name):
         if entry.name.endswith(".tsv"):
             digest.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes())
