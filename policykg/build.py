@@ -411,7 +411,7 @@ def _earlier_graphs(store: KnowledgeStore, files: list[Path], keep: set[str]) ->
     (its title or 文号 has since changed): building a file replaces all it made before."""
     if not store.exists():
         return []
-    rebuilt = {str(path.resolve()) for path in files}
+    rebuilt = set(_resolved(files))
     return sorted({row["graph"].value for row in store.query(_SOURCES) if row["file"].value in rebuilt} - keep)
 
 
