@@ -45,13 +45,32 @@ class StoreError(RuntimeError):
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
+def _slot(name: str) -> re.Pattern:
+    """``VALUES ?name { UNDEF }``: where a query asks for its parameter to be bound."""
+    return re.compile(rf"\bVALUES\s+[?$]{re.escape(name)}\s*\{{\s*UNDEF\s*\}}", re.IGNORECASE)
+
+
 def bind_values(sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode]) -> str:
-    """Insert ``VALUES (?a ?b) { (…) }`` at the start of a query's WHERE group."""
+    """Bind a query's parameters: in its own ``VALUES ?name { UNDEF }`` where it has one, else by
+    ``VALUES (?a ?b) { (…) }`` at the start of its WHERE group.
+
+    A slot lets a query bind a parameter in the group that uses it, where Oxigraph filters with it
+    before joining the rest (trace: the matching titles first, then their citations), instead of
+    joining the whole store and filtering at the end."""
+    rest = {}
+    for name, value in bindings.items():
+        slot = _slot(name)
+        if slot.search(sparql):
+            sparql = slot.sub(lambda _: f"VALUES ?{name} {{ {value} }}", sparql)
+        else:
+            rest[name] = value
+    if not rest:
+        return sparql
     match = _WHERE.search(sparql)
     if not match:
         raise SyntaxError("a query with parameters needs a WHERE { … } group to bind them in")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(value) for value in bindings.values())
+    names = " ".join(f"?{name}" for name in rest)
+    values = " ".join(str(value) for value in rest.values())
     return f"{sparql[: match.end()]}\n  VALUES ({names}) {{ ({values}) }}{sparql[match.end():]}"
 
 

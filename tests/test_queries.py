@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from policykg import queries, results
 from policykg.queries import QueryError
+from policykg.store import bind_values
 
 from support import golden
 
@@ -80,6 +82,19 @@ def test_trace_finds_where_a_regulation_is_cited(seed_store):
 
 def test_a_parameter_value_cannot_change_the_query(seed_store):
     assert run(seed_store, "trace", title='条例" ) } } SELECT * WHERE { ?s ?p ?o } #').rows == []
+
+
+def test_a_parameter_is_bound_in_its_slot_so_a_filter_in_a_nested_group_sees_it():
+    store = ox.Store()
+    for name in ("慈善法", "老年人权益保障条例"):
+        store.add(ox.Quad(ox.NamedNode(f"urn:{name}"), ox.NamedNode("urn:label"), ox.Literal(name)))
+    slotted = "SELECT ?x WHERE { { VALUES ?t { UNDEF } ?x <urn:label> ?l FILTER(CONTAINS(?l, ?t)) } }"
+    bound = bind_values(slotted, {"t": ox.Literal("条例")})
+    assert bound == 'SELECT ?x WHERE { { VALUES ?t { "条例" } ?x <urn:label> ?l FILTER(CONTAINS(?l, ?t)) } }'
+    assert [row["x"].value for row in store.query(bound)] == ["urn:老年人权益保障条例"]
+    # without a slot the parameter is bound for the whole WHERE group, where a nested FILTER cannot see it
+    plain = bind_values(slotted.replace("VALUES ?t { UNDEF } ", ""), {"t": ox.Literal("条例")})
+    assert plain.startswith('SELECT ?x WHERE {\n  VALUES (?t) { ("条例") }') and list(store.query(plain)) == []
 
 
 @pytest.mark.parametrize(
