@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -277,11 +278,11 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
             # (a generation started empty holds only what was carried: the rest is written below, then merged)
         generation.drop([graph for graph in removed if graph in plan.present])
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
-        shared = {triples.ONTOLOGY_GRAPH.value: ontology} | _corpus_graphs(titles, plan.gazetteer)
+        shared = {triples.ONTOLOGY_GRAPH.value: ontology, triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load())}
         rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
         with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
             indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
-            generation.sync(SHARED_RECORD, {graph: quads for graph, quads in shared.items() if graph != triples.ONTOLOGY_GRAPH.value})
+            matches = _write_corpus_graphs(generation, shared[triples.AREAS_GRAPH.value], titles, plan.gazetteer)
             if plan.infer:
                 from policykg.ontology.rules import rules
 
@@ -292,25 +293,44 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
             indexed.result()
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed
-    report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values())
+    report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values()) + matches
 
 
 def _merge_only(generation, report: BuildReport) -> None:
     """Merge the store's files and carry the rest of the previous generation over as it is: its
     index, its record of the shared graphs and the answers kept for it (the graph is the same)."""
     search.update_index(generation.folder, generation.previous, {}, [])
-    if (generation.previous / SHARED_RECORD).is_file():
-        shutil.copyfile(generation.previous / SHARED_RECORD, generation.folder / SHARED_RECORD)
+    for record in (SHARED_RECORD, MATCH_RECORD, TITLES_RECORD):
+        if (generation.previous / record).is_file():
+            shutil.copyfile(generation.previous / record, generation.folder / record)
     answers.carry(generation.previous, generation.folder)
     report.merge_seconds = generation.finish(optimize=True)
 
 
-def _corpus_graphs(titles: dict[str, set[str]], gazetteer: Gazetteer) -> dict[str, list[ox.Quad]]:
-    """The graphs drawn from the whole corpus rather than from one document: the policy areas and
-    the title matches among all document ``titles``. Builds and removals keep them in step with
-    :meth:`Generation.sync` under :data:`SHARED_RECORD`."""
-    return {triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load()),
-            triples.RESOLUTION_GRAPH.value: triples.resolution_quads(resolve.matches(titles, gazetteer.place_names))}
+def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dict[str, set[str]]], gazetteer: Gazetteer) -> int:
+    """Write the graphs drawn from the whole corpus rather than from one document: the policy
+    ``areas``, and the title matches among the documents' ``titles`` (by graph, as
+    :func:`_titles_after` gives them). Each is changed only where it differs from what the previous
+    generation recorded, and the titles are recorded for the next build. Return the quads of the
+    title matches."""
+    generation.sync(SHARED_RECORD, {triples.AREAS_GRAPH.value: areas})
+    documents: dict[str, set[str]] = {}
+    for held in titles.values():
+        for document, forms in held.items():
+            documents.setdefault(document, set()).update(forms)
+    found = resolve.matches(documents, gazetteer.place_names)
+    generation.sync_units(MATCH_RECORD, triples.RESOLUTION_GRAPH.value, map(_match_unit, found), _match_quads)
+    record = {graph: {document: sorted(forms) for document, forms in sorted(held.items())} for graph, held in sorted(titles.items())}
+    (generation.folder / TITLES_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return sum(7 + len(match.reasons) for match in found)  # the quads of a match (resolution_quads)
+
+
+def _match_unit(match: resolve.Match) -> str:
+    return json.dumps([match.first, match.second, match.score, list(match.reasons)], ensure_ascii=False)
+
+
+def _match_quads(units: list[str]) -> list[ox.Quad]:
+    return triples.resolution_quads([resolve.Match(first, second, score, tuple(reasons)) for first, second, score, reasons in map(json.loads, units)])
 
 
 # A build that replaces at least this share of the store's document graphs (the corpus moved, or
@@ -319,7 +339,9 @@ def _corpus_graphs(titles: dict[str, set[str]], gazetteer: Gazetteer) -> dict[st
 # costs about 10 µs a quad, a copy a few. At 1,000 documents, rebuilding all of them took 64 s
 # through drops and 24 s through an empty generation, as long as the first build.
 REWRITE_SHARE = 0.5
-SHARED_RECORD = "shared.nq"  # in each generation: the graphs drawn from the whole corpus, to write only what a build changes in them
+SHARED_RECORD = "shared.nq"  # in each generation: the graph of policy areas, to write only what a build changes in it
+MATCH_RECORD = "matches.txt"  # in each generation: its title matches, one a line, to write only those a build changes
+TITLES_RECORD = "titles.json"  # in each generation: the document titles of each document graph, read back by the next build
 BATCH_QUADS = 250_000  # quads bulk-loaded at once: bounds the loader's memory, and loading overlaps extraction
 
 
@@ -376,11 +398,12 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
     graphs = sorted({graph for file, (graph, _, _) in built.items() if any(Path(file) == path or path in Path(file).parents for path in wanted)})
     if not graphs:
         raise BuildError(f"nothing in {store.path} was built from {', '.join(map(str, paths))}")
-    shared = _corpus_graphs(_titles_after(store, {}, set(graphs)), Gazetteer.load())
     with store.transaction() as generation:
+        titles = _titles_after(store, {}, set(graphs))
         generation.drop([*graphs, triples.INFERRED_GRAPH.value])  # inferred from what is gone: dropped, as by a build without --infer
-        generation.sync(SHARED_RECORD, shared)
-        search.update_index(generation.folder, generation.previous, {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}, graphs)
+        areas = triples.area_quads(AreaScheme.load())
+        _write_corpus_graphs(generation, areas, titles, Gazetteer.load())
+        search.update_index(generation.folder, generation.previous, {triples.AREAS_GRAPH.value: search.index_rows(triples.AREAS_GRAPH.value, areas)}, graphs)
     return graphs
 
 
@@ -388,17 +411,29 @@ _TITLES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
 SELECT ?graph ?document ?title WHERE { GRAPH ?graph { ?document a pkg:PolicyDocument ; pkg:title ?title } }"""
 
 
-def _titles_after(store: KnowledgeStore, graphs: dict[str, dict[str, set[str]]], removed: set[str]) -> dict[str, set[str]]:
-    """Return every document title the store will hold once this build is written; ``graphs``
-    maps each graph being written to the titles of its documents."""
-    titles: dict[str, set[str]] = {}
-    if store.exists():
-        for row in store.query(_TITLES):
-            if row["graph"].value not in graphs and row["graph"].value not in removed:
-                titles.setdefault(row["document"].value, set()).add(row["title"].value)
-    for written in graphs.values():
-        for document, forms in written.items():
-            titles.setdefault(document, set()).update(forms)
+def _titles_after(store: KnowledgeStore, graphs: dict[str, dict[str, set[str]]], removed: set[str]) -> dict[str, dict[str, set[str]]]:
+    """Return the titles of the documents of each document graph the store will hold once this
+    build is written; ``graphs`` maps each graph being written to its documents' titles."""
+    held = _titles_held(store) if store.exists() else {}
+    return {graph: documents for graph, documents in held.items() if graph not in removed} | graphs
+
+
+def _titles_held(store: KnowledgeStore) -> dict[str, dict[str, set[str]]]:
+    """The titles of the documents of each document graph in the store: from the record its
+    generation keeps (:data:`TITLES_RECORD`) when it lists just the graphs the store holds, else
+    (a store written before there was one) read from the graphs, which took 0.5 s at 1,000
+    documents."""
+    documents = set(store.graphs()) - triples.SHARED_GRAPHS
+    try:
+        record = json.loads((store.generation() / TITLES_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if isinstance(record, dict) and set(record) == documents:
+        return {graph: {document: set(forms) for document, forms in held.items()} for graph, held in record.items()}
+    titles: dict[str, dict[str, set[str]]] = {graph: {} for graph in documents}
+    for row in store.query(_TITLES):
+        if row["graph"].value in titles:
+            titles[row["graph"].value].setdefault(row["document"].value, set()).add(row["title"].value)
     return titles
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -641,6 +642,50 @@ def test_a_record_that_does_not_match_its_graphs_is_not_trusted(tmp_path):
         generation.sync("r.nq", {"https://example.org/other": [quad(1)]})
 
 
+def test_units_are_written_by_difference_when_their_record_is_believed(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    graph = "https://example.org/g"
+    made: list[list[str]] = []
+
+    def quads_of(units):  # two quads a unit, none shared between units
+        made.append(list(units))
+        return [ox.Quad(ox.NamedNode(f"https://example.org/{unit}"), ox.NamedNode(f"https://example.org/p{n}"), ox.Literal(unit), ox.NamedNode(graph))
+                for unit in units for n in (1, 2)]
+
+    with store.transaction() as generation:
+        assert generation.sync_units("u.txt", graph, ["a", "b", "c"], quads_of) == 6  # no record before: loaded whole
+    assert snapshot(store) == set(quads_of(["a", "b", "c"]))
+    made.clear()
+    with store.transaction() as generation:
+        assert generation.sync_units("u.txt", graph, ["b", "c", "d"], quads_of) == 4  # one unit gone, one come
+    assert made == [["a"], ["d"]]  # only their quads were made
+    assert snapshot(store) == set(quads_of(["b", "c", "d"]))
+    with store.transaction() as generation:
+        generation.add([ox.Quad(ox.NamedNode("https://example.org/x"), ox.NamedNode("https://example.org/p"), ox.Literal("x"), ox.NamedNode(graph))])
+    made.clear()
+    with store.transaction() as generation:  # the graph holds a quad its record does not count: not believed, loaded whole
+        assert generation.sync_units("u.txt", graph, ["c", "d"], quads_of) == 4
+    assert made == [["c", "d"]] and snapshot(store) == set(quads_of(["c", "d"]))
+    with store.transaction() as generation:
+        assert generation.sync_units("u.txt", graph, [], quads_of) == 4
+    assert not snapshot(store) and graph not in store.graphs()  # emptied: no longer listed, as after a fresh build
+
+
+def test_the_titles_record_holds_what_the_graphs_hold_and_is_not_trusted_otherwise(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    build([SEED, CHENGDU], store)
+    build([BAOTOU], store)
+    build_module.remove([CHENGDU], store)
+    record = store.generation() / build_module.TITLES_RECORD
+    recorded = build_module._titles_held(store)
+    assert len(recorded) == 2 and all(recorded.values())  # the seed's and Baotou's graphs, each with its titles
+    text = record.read_text(encoding="utf-8")
+    record.unlink()
+    assert build_module._titles_held(store) == recorded  # the same, read from the graphs
+    record.write_text(json.dumps(json.loads(text) | {"https://example.org/gone": {}}), encoding="utf-8")
+    assert build_module._titles_held(store) == recorded  # a record of other graphs than the store's is not believed
+
+
 def test_optimize_alone_merges_and_keeps_everything_else(tmp_path):
     from policykg import queries, results
     from policykg.search import search
@@ -649,14 +694,14 @@ def test_optimize_alone_merges_and_keeps_everything_else(tmp_path):
     build([SEED, CHENGDU], store, infer=True)
     build([BAOTOU], store, infer=True)  # one batch: not merged
     before, generation, found = snapshot(store), store.generation(), search(store, "养老床位").rows
-    record = (generation / build_module.SHARED_RECORD).read_bytes()
+    records = {name: (generation / name).read_bytes() for name in (build_module.SHARED_RECORD, build_module.MATCH_RECORD, build_module.TITLES_RECORD)}
     programs = results.run(store, queries.load("programs")).rows  # evaluated, and kept with the generation
     kept = sorted(path.name for path in (generation / "answers").glob("*.tsv"))
     assert any(quad.graph_name == triples.INFERRED_GRAPH for quad in before) and found
     merged = build([SEED, CHENGDU, BAOTOU], store, optimize=True)
     assert (merged.documents, merged.quads, merged.merge_seconds > 0) == ([], 0, True) and store.generation() != generation
     assert snapshot(store) == before and search(store, "养老床位").rows == found  # the inferred graph and the index stay
-    assert (store.generation() / build_module.SHARED_RECORD).read_bytes() == record  # so the next build still changes matches in place
+    assert {name: (store.generation() / name).read_bytes() for name in records} == records  # so the next build still changes matches in place
     assert kept and sorted(path.name for path in (store.generation() / "answers").glob("*.tsv")) == kept  # still this graph's answers
     assert results.run(store, queries.load("programs")).rows == programs
     empty = tmp_path / "empty.txt"
