@@ -282,7 +282,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
         rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
         with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
             indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
-            matches = _write_corpus_graphs(generation, shared[triples.AREAS_GRAPH.value], titles, plan.gazetteer)
+            matches = _write_corpus_graphs(generation, shared[triples.AREAS_GRAPH.value], titles, plan.gazetteer.place_names)
             if plan.infer:
                 from policykg.ontology.rules import rules
 
@@ -307,20 +307,21 @@ def _merge_only(generation, report: BuildReport) -> None:
     report.merge_seconds = generation.finish(optimize=True)
 
 
-def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dict[str, set[str]]], gazetteer: Gazetteer) -> int:
+def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dict[str, set[str]]], places: tuple[str, ...]) -> int:
     """Write the graphs drawn from the whole corpus rather than from one document: the policy
     ``areas``, and the title matches among the documents' ``titles`` (by graph, as
-    :func:`_titles_after` gives them). Each is changed only where it differs from what the previous
-    generation recorded, and the titles are recorded for the next build. Return the quads of the
-    title matches."""
+    :func:`_titles_after` gives them), whose jurisdiction prefixes are the gazetteer's ``places``.
+    Each is changed only where it differs from what the previous generation recorded; the titles
+    and places are recorded for the next build or removal. Return the quads of the title matches."""
     generation.sync(SHARED_RECORD, {triples.AREAS_GRAPH.value: areas})
     documents: dict[str, set[str]] = {}
     for held in titles.values():
         for document, forms in held.items():
             documents.setdefault(document, set()).update(forms)
-    found = resolve.matches(documents, gazetteer.place_names)
+    found = resolve.matches(documents, places)
     generation.sync_units(MATCH_RECORD, triples.RESOLUTION_GRAPH.value, map(_match_unit, found), _match_quads)
-    record = {graph: {document: sorted(forms) for document, forms in sorted(held.items())} for graph, held in sorted(titles.items())}
+    record = {"places": list(places),
+              "graphs": {graph: {document: sorted(forms) for document, forms in sorted(held.items())} for graph, held in sorted(titles.items())}}
     (generation.folder / TITLES_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     return sum(7 + len(match.reasons) for match in found)  # the quads of a match (resolution_quads)
 
@@ -341,7 +342,7 @@ def _match_quads(units: list[str]) -> list[ox.Quad]:
 REWRITE_SHARE = 0.5
 SHARED_RECORD = "shared.nq"  # in each generation: the graph of policy areas, to write only what a build changes in it
 MATCH_RECORD = "matches.txt"  # in each generation: its title matches, one a line, to write only those a build changes
-TITLES_RECORD = "titles.json"  # in each generation: the document titles of each document graph, read back by the next build
+TITLES_RECORD = "titles.json"  # in each generation: the document titles of each document graph and the place names matched with
 BATCH_QUADS = 250_000  # quads bulk-loaded at once: bounds the loader's memory, and loading overlaps extraction
 
 
@@ -399,10 +400,10 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
     if not graphs:
         raise BuildError(f"nothing in {store.path} was built from {', '.join(map(str, paths))}")
     with store.transaction() as generation:
-        titles = _titles_after(store, {}, set(graphs))
+        titles, places = _titles_after(store, {}, set(graphs)), _places_held(store)
         generation.drop([*graphs, triples.INFERRED_GRAPH.value])  # inferred from what is gone: dropped, as by a build without --infer
         areas = triples.area_quads(AreaScheme.load())
-        _write_corpus_graphs(generation, areas, titles, Gazetteer.load())
+        _write_corpus_graphs(generation, areas, titles, Gazetteer.load().place_names if places is None else places)
         search.update_index(generation.folder, generation.previous, {triples.AREAS_GRAPH.value: search.index_rows(triples.AREAS_GRAPH.value, areas)}, graphs)
     return graphs
 
@@ -424,17 +425,29 @@ def _titles_held(store: KnowledgeStore) -> dict[str, dict[str, set[str]]]:
     (a store written before there was one) read from the graphs, which took 0.5 s at 1,000
     documents."""
     documents = set(store.graphs()) - triples.SHARED_GRAPHS
-    try:
-        record = json.loads((store.generation() / TITLES_RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        record = None
-    if isinstance(record, dict) and set(record) == documents:
-        return {graph: {document: set(forms) for document, forms in held.items()} for graph, held in record.items()}
+    recorded = _titles_record(store).get("graphs")
+    if isinstance(recorded, dict) and set(recorded) == documents:
+        return {graph: {document: set(forms) for document, forms in held.items()} for graph, held in recorded.items()}
     titles: dict[str, dict[str, set[str]]] = {graph: {} for graph in documents}
     for row in store.query(_TITLES):
         if row["graph"].value in titles:
             titles[row["graph"].value].setdefault(row["document"].value, set()).add(row["title"].value)
     return titles
+
+
+def _places_held(store: KnowledgeStore) -> tuple[str, ...] | None:
+    """The place names the store's title matches were made with (those of the gazetteer of its
+    last build, which may be a ``--gazetteer`` of the user's), or None when it did not record them."""
+    places = _titles_record(store).get("places")
+    return tuple(places) if isinstance(places, list) and all(isinstance(place, str) for place in places) else None
+
+
+def _titles_record(store: KnowledgeStore) -> dict:
+    try:
+        record = json.loads((store.generation() / TITLES_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 _SOURCES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>

@@ -278,6 +278,19 @@ def test_parallel_extraction_uses_the_given_gazetteer(tmp_path):
     assert snapshot(parallel) == snapshot(serial)
 
 
+def test_remove_matches_titles_with_the_places_of_the_gazetteer_the_store_was_built_with(tmp_path):
+    rows = (Path(__file__).resolve().parent.parent / "data/agencies.tsv").read_text(encoding="utf-8").splitlines()
+    custom = tmp_path / "agencies.tsv"
+    custom.write_text("\n".join(row for row in rows if not row.startswith("上海市人民政府\t")) + "\n", encoding="utf-8")
+    gazetteer = Gazetteer.load(custom)  # 上海市 is no jurisdiction prefix: 《上海市…条例》 and 《…条例》 are not matched
+    store, fresh = KnowledgeStore(tmp_path / "kg"), KnowledgeStore(tmp_path / "fresh")
+    build([SEED, CHENGDU, BAOTOU], store, gazetteer=gazetteer)
+    assert build_module._places_held(store) == gazetteer.place_names != Gazetteer.load().place_names
+    build_module.remove([BAOTOU], store)
+    build([SEED, CHENGDU], fresh, gazetteer=gazetteer)
+    assert snapshot(store) == snapshot(fresh)  # the packaged places would have matched one pair more
+
+
 def test_loading_in_small_batches_builds_the_same_graph(tmp_path, monkeypatch):
     whole = KnowledgeStore(tmp_path / "whole")
     build([CHENGDU_PAGE, SEED, CHENGDU, BAOTOU], whole)
@@ -682,7 +695,9 @@ def test_the_titles_record_holds_what_the_graphs_hold_and_is_not_trusted_otherwi
     text = record.read_text(encoding="utf-8")
     record.unlink()
     assert build_module._titles_held(store) == recorded  # the same, read from the graphs
-    record.write_text(json.dumps(json.loads(text) | {"https://example.org/gone": {}}), encoding="utf-8")
+    changed = json.loads(text)
+    changed["graphs"]["https://example.org/gone"] = {}
+    record.write_text(json.dumps(changed), encoding="utf-8")
     assert build_module._titles_held(store) == recorded  # a record of other graphs than the store's is not believed
 
 
