@@ -318,20 +318,26 @@ def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dic
     for held in titles.values():
         for document, forms in held.items():
             documents.setdefault(document, set()).update(forms)
-    found = resolve.matches(documents, places)
-    generation.sync_units(MATCH_RECORD, triples.RESOLUTION_GRAPH.value, map(_match_unit, found), _match_quads)
+    found = {_match_unit(match): match for match in resolve.matches(documents, places)}
+
+    def quads_of(units: list[str]) -> list[ox.Quad]:  # a match that went is made again from its line of the record
+        return triples.resolution_quads([found[unit] if unit in found else _match(unit) for unit in units])
+
+    generation.sync_units(MATCH_RECORD, triples.RESOLUTION_GRAPH.value, found, quads_of)
     record = {"places": list(places),
               "graphs": {graph: {document: sorted(forms) for document, forms in sorted(held.items())} for graph, held in sorted(titles.items())}}
     (generation.folder / TITLES_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    return sum(7 + len(match.reasons) for match in found)  # the quads of a match (resolution_quads)
+    return sum(7 + len(match.reasons) for match in found.values())  # the quads of a match (resolution_quads)
 
 
 def _match_unit(match: resolve.Match) -> str:
+    """A title match as a line of the match record, from which :func:`_match` makes it again."""
     return json.dumps([match.first, match.second, match.score, list(match.reasons)], ensure_ascii=False)
 
 
-def _match_quads(units: list[str]) -> list[ox.Quad]:
-    return triples.resolution_quads([resolve.Match(first, second, score, tuple(reasons)) for first, second, score, reasons in map(json.loads, units)])
+def _match(unit: str) -> resolve.Match:
+    first, second, score, reasons = json.loads(unit)
+    return resolve.Match(first, second, score, tuple(reasons))
 
 
 # A build that replaces at least this share of the store's document graphs (the corpus moved, or
