@@ -45,9 +45,10 @@ class StoreError(RuntimeError):
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def _slot(name: str) -> re.Pattern:
-    """``VALUES ?name { UNDEF }``: where a query asks for its parameter to be bound."""
-    return re.compile(rf"\bVALUES\s+[?$]{re.escape(name)}\s*\{{\s*UNDEF\s*\}}", re.IGNORECASE)
+def _slots(names: Iterable[str]) -> re.Pattern:
+    """``VALUES ?name { UNDEF }`` for any of ``names``: where a query asks for a parameter to be bound."""
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\b(?i:VALUES)\s+[?$]({alternatives})\s*\{{\s*(?i:UNDEF)\s*\}}")
 
 
 def bind_values(sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode]) -> str:
@@ -56,14 +57,13 @@ def bind_values(sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode]) 
 
     A slot lets a query bind a parameter in the group that uses it, where Oxigraph filters with it
     before joining the rest (trace: the matching titles first, then their citations), instead of
-    joining the whole store and filtering at the end."""
-    rest = {}
-    for name, value in bindings.items():
-        slot = _slot(name)
-        if slot.search(sparql):
-            sparql = slot.sub(lambda _: f"VALUES ?{name} {{ {value} }}", sparql)
-        else:
-            rest[name] = value
+    joining the whole store and filtering at the end. Every slot is filled in one pass over the
+    query as written, so no value is ever read as a slot (or anything else) of the query."""
+    if not bindings:
+        return sparql
+    slotted = set(_slots(bindings).findall(sparql))
+    sparql = _slots(bindings).sub(lambda found: f"VALUES ?{found[1]} {{ {bindings[found[1]]} }}", sparql)
+    rest = {name: value for name, value in bindings.items() if name not in slotted}
     if not rest:
         return sparql
     match = _WHERE.search(sparql)
@@ -492,8 +492,9 @@ class KnowledgeStore:
     def query(self, sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode] | None = None):
         """Run a SPARQL query over the union of all named graphs, with variables bound to values.
 
-        Each binding becomes a ``VALUES`` row at the start of the outermost WHERE group; the
-        value is written by pyoxigraph's own term serialiser, so it cannot alter the query.
+        Each binding fills the query's ``VALUES ?name { UNDEF }`` slot, or becomes a ``VALUES`` row
+        at the start of the outermost WHERE group (:func:`bind_values`); the value is written by
+        pyoxigraph's own term serialiser, so it cannot alter the query.
         """
         store = self.reader()
         if bindings:

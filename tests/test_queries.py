@@ -97,6 +97,15 @@ def test_a_parameter_is_bound_in_its_slot_so_a_filter_in_a_nested_group_sees_it(
     assert plain.startswith('SELECT ?x WHERE {\n  VALUES (?t) { ("条例") }') and list(store.query(plain)) == []
 
 
+def test_no_parameter_value_is_read_as_a_slot_of_another():
+    store = ox.Store()
+    for name in ("secret", "x"):
+        store.add(ox.Quad(ox.NamedNode(f"urn:{name}"), ox.NamedNode("urn:p"), ox.Literal(name)))
+    query = "SELECT ?x WHERE { { VALUES ?a { UNDEF } ?x <urn:p> ?a } FILTER(STR(?x) != ?b) }"
+    bound = bind_values(query, {"a": ox.Literal("VALUES ?b { UNDEF }"), "b": ox.Literal(" UNDEF } ?x ?p ?o BIND(STR(?p) AS ?b) } #")})
+    assert list(store.query(bound)) == []  # no label is a's text; b's text stays a string
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [({}, "trace: missing parameter title"), ({"title": "x", "year": "1"}, "trace: unknown parameter year")],
@@ -209,3 +218,52 @@ def test_the_data_health_report_names_what_to_check(seed_store):
 def test_documents_lists_documents_only(corpus_store):
     rows = run(corpus_store, "documents").rows
     assert len(rows) == 7 and "存在的问题" not in {row["document"] for row in rows}
+
+
+def _measures(name: str, number: str, body: str, transmitted: str | None = None, preamble: str = "为加快建设养老服务体系，制定本措施。") -> str:
+    """A notice of the genre transmitting a document of measures with the given body."""
+    return (f"成都市民政局关于印发{name}的通知\n文　　号：成民发〔2023〕{number}号\n各区民政局：\n"
+            f"《{name}》已经同意，现印发你们，请认真贯彻执行。\n成都市民政局\n2023年5月19日\n"
+            f"{transmitted or name}\n{preamble}\n{body}")
+
+
+def _store_of(tmp_path, *texts: str):
+    from policykg.build import build
+    from policykg.store import KnowledgeStore
+
+    files = []
+    for number, text in enumerate(texts):
+        files.append(tmp_path / f"doc{number}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    build(files, store)
+    return store
+
+
+def test_trace_repeats_no_citation_when_a_title_is_written_two_ways(tmp_path):
+    # the notice writes （试行）, the transmitted text (试行): one document node with two labels and two titles;
+    # its preamble, whose unit has the document itself as container, cites the law, and so does a work item
+    store = _store_of(tmp_path, _measures("养老服务若干措施（试行）", "21", "一、完善养老服务体系\n（一）依据《中华人民共和国老年人权益保障法》完善社区养老服务综合体。\n",
+                                          transmitted="养老服务若干措施(试行)", preamble="为贯彻《中华人民共和国老年人权益保障法》，加快建设养老服务体系，制定本措施。"))
+    rows = [tuple(row.values()) for row in run(store, "trace", title="老年人权益保障法").rows]
+    assert len(rows) == 4 and len(set(rows)) == 4  # the two citations, each once under each way of writing its document's title
+    assert {row[1] for row in rows} == {"养老服务若干措施（试行）", "养老服务若干措施(试行)"}
+
+
+def test_cooperation_counts_work_items_not_the_headings_that_name_both_agencies(tmp_path):
+    store = _store_of(tmp_path, _measures("养老服务若干措施", "9", "一、市民政局会同市财政局完善养老服务体系\n"
+                                          "（一）完善社区养老服务综合体。［市民政局、市财政局按职责分工负责］\n"
+                                          "（二）到2025年建成老年助餐点100个。［市民政局、市财政局按职责分工负责］\n"))
+    pkg = "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+    both = " ?unit pkg:leadAgency [ pkg:canonicalName '成都市民政局' ] ; pkg:partnerAgency [ pkg:canonicalName '成都市财政局' ] . "
+    count = lambda kind: store.query(pkg + f"SELECT (COUNT(DISTINCT ?unit) AS ?n) WHERE {{ GRAPH ?g {{ ?unit a {kind} . {both} }} }}")  # noqa: E731
+    items, headings = (int(next(iter(count(kind)))["n"].value) for kind in ("pkg:WorkItem", "pkg:Section"))
+    assert items >= 2 and headings == 1  # the heading names both as well, and is no work item
+    pairs = {(row["agency"], row["partner"]): row["work_items"] for row in run(store, "cooperation").rows}
+    assert pairs[("成都市民政局", "成都市财政局")] == items
+
+
+def test_a_program_written_two_ways_is_one_program(tmp_path):
+    store = _store_of(tmp_path, *(_measures(f"养老服务措施{part}", number, f"一、完善养老服务体系\n（一）开展“银龄{brackets}行动”。完善社区养老服务综合体。\n")
+                                  for part, number, brackets in (("A", "11", "（护航）"), ("B", "12", "(护航)"))))
+    assert run(store, "programs").rows == [{"program": "银龄(护航)行动", "mentions": 2, "documents": 2}]
