@@ -313,7 +313,9 @@ def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dic
     :func:`_titles_after` gives them), whose jurisdiction prefixes are the gazetteer's ``places``.
     Each is changed only where it differs from what the previous generation recorded; the titles
     and places are recorded for the next build or removal. Return the quads of the title matches."""
-    generation.sync(SHARED_RECORD, {triples.AREAS_GRAPH.value: areas})
+    lines = ox.serialize(areas, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+    generation.sync_units(SHARED_RECORD, triples.AREAS_GRAPH.value, lines,
+                          lambda units: list(ox.parse("\n".join(units).encode("utf-8"), format=ox.RdfFormat.N_QUADS)))
     documents: dict[str, set[str]] = {}
     for held in titles.values():
         for document, forms in held.items():
@@ -346,7 +348,7 @@ def _match(unit: str) -> resolve.Match:
 # costs about 10 µs a quad, a copy a few. At 1,000 documents, rebuilding all of them took 64 s
 # through drops and 24 s through an empty generation, as long as the first build.
 REWRITE_SHARE = 0.5
-SHARED_RECORD = "shared.nq"  # in each generation: the graph of policy areas, to write only what a build changes in it
+SHARED_RECORD = "shared.nq"  # in each generation: the graph of policy areas, an N-Quads line a unit (Generation.sync_units)
 MATCH_RECORD = "matches.txt"  # in each generation: its title matches, one a line, to write only those a build changes
 TITLES_RECORD = "titles.json"  # in each generation: the document titles of each document graph and the place names matched with
 BATCH_QUADS = 250_000  # quads bulk-loaded at once: bounds the loader's memory, and loading overlaps extraction

@@ -266,62 +266,24 @@ class Generation:
         self.loads += 1
         self._submit(dump)
 
-    def sync(self, record: str, graphs: Mapping[str, list[ox.Quad]]) -> int:
-        """Make each named graph in ``graphs`` hold exactly its quads; return how many quads changed.
-
-        The quads are recorded as N-Quads in the file ``record`` of this generation. When the
-        previous generation recorded the same graphs under that name, and still holds as many
-        quads in each, only the difference is written: a build that changes one document changes a
-        few quads of a graph drawn from the whole corpus (title resolution), where dropping and
-        reloading it took seconds at 1,000 documents. Without such a record the graphs are
-        dropped and loaded again, in the background. Blank nodes cannot be compared across
-        loads, so quads with them are refused (ValueError), as are quads of another graph than
-        their key's."""
-        names = sorted(graphs)
-        lines: set[bytes] = set()
-        counts = {}
-        for name in names:
-            quads, graph = list(graphs[name]), ox.NamedNode(name)
-            if any(quad.graph_name != graph for quad in quads):
-                raise ValueError(f"{record}: a quad given for {name} is in another graph")
-            body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-            if b"_:" in body and any(isinstance(term, ox.BlankNode) for quad in quads for term in (quad.subject, quad.object)):
-                raise ValueError(f"{record}: the quads of {name} have blank nodes, which cannot be compared across loads")
-            distinct = set(body.splitlines())
-            counts[name] = len(distinct)
-            lines |= distinct
-        header = ("# policykg record: " + " ".join(f"<{name}> {count}" for name, count in counts.items()) + "\n").encode("utf-8")
-        before = self._recorded(record, counts)
-        (self.folder / record).write_bytes(header + (b"\n".join(lines) + b"\n" if lines else b""))
-        if before is None:
-            self.drop([name for name in names if self._store.contains_named_graph(ox.NamedNode(name))])
-            self.load([self.folder / record], background=True)
-            return len(lines)
-        gone, added = before - lines, lines - before
-        for quad in ox.parse(b"\n".join(gone), format=ox.RdfFormat.N_QUADS):
-            self._store.remove(quad)
-        self._store.bulk_extend(ox.parse(b"\n".join(added), format=ox.RdfFormat.N_QUADS))
-        for name in names:
-            if not counts[name] and self._store.contains_named_graph(ox.NamedNode(name)):
-                self._store.remove_graph(ox.NamedNode(name))  # emptied: not listed as a graph, as after a fresh build
-        return len(gone) + len(added)
-
     def sync_units(self, record: str, graph: str, units: Iterable[str], quads_of: Callable[[list[str]], list[ox.Quad]]) -> int:
         """Make the named ``graph`` hold exactly the quads of ``units``; return how many quads changed.
 
         A unit is a string from which ``quads_of`` makes the same quads every time, and no two
-        units make the same quad (a title match: its pair, score and reasons). The units are
-        recorded one a line in the file ``record`` of this generation, under a header with their
-        quad count. When the previous generation recorded units under that name and this one holds
-        that many quads in ``graph``, only the quads of the units that came or went are made and
-        written: a build that changes one document changes a few of the corpus's tens of thousands
-        of title matches, where making and comparing the quads of all of them took most of a
-        one-document build (3 s at 1,000 documents). Without such a record the graph is dropped and
-        loaded again, in the background."""
+        units make the same quad: a title match (its pair, score and reasons), or one N-Quads line.
+        The units are recorded one a line in the file ``record`` of this generation, under a header
+        with their number and quad count. When the previous generation recorded units under that
+        name and this one holds that many quads in ``graph``, only the quads of the units that
+        came or went are made and written: a build that changes one document changes a few of the
+        corpus's tens of thousands of title matches, where making and comparing the quads of all
+        of them took most of a one-document build (3 s at 1,000 documents; dropping and reloading
+        the graph, 8 s). Without such a record the graph is dropped and loaded again, in the
+        background. Blank nodes cannot be compared across loads, so quads with them are refused
+        (ValueError), as are quads of another graph."""
         units = sorted(set(units))
         before = self._recorded_units(record, graph)
         if before is None:
-            quads = quads_of(units)
+            quads = self._checked(record, graph, quads_of(units))
             count = len(set(quads))
             self.drop([graph] if self._store.contains_named_graph(ox.NamedNode(graph)) else [])
             handle, name = tempfile.mkstemp(prefix="units-", suffix=".nq", dir=self.folder)
@@ -339,8 +301,8 @@ class Generation:
         else:
             recorded, count = before
             now = set(units)
-            gone, added = sorted(recorded - now), sorted(now - recorded)
-            removing, adding = quads_of(gone), quads_of(added)
+            removing = self._checked(record, graph, quads_of(sorted(recorded - now)))
+            adding = self._checked(record, graph, quads_of(sorted(now - recorded)))
             for quad in removing:
                 self._store.remove(quad)
             self._store.bulk_extend(adding)
@@ -349,47 +311,36 @@ class Generation:
             if not count and self._store.contains_named_graph(ox.NamedNode(graph)):
                 self._store.remove_graph(ox.NamedNode(graph))  # emptied: not listed as a graph, as after a fresh build
         body = "".join(unit + "\n" for unit in units)
-        (self.folder / record).write_text(f"# policykg units: <{graph}> {count}\n{body}", encoding="utf-8")
+        (self.folder / record).write_text(f"# policykg units: <{graph}> {len(units)} {count}\n{body}", encoding="utf-8")
         return changed
 
+    @staticmethod
+    def _checked(record: str, graph: str, quads: list[ox.Quad]) -> list[ox.Quad]:
+        name = ox.NamedNode(graph)
+        if any(quad.graph_name != name for quad in quads):
+            raise ValueError(f"{record}: a quad given for {graph} is in another graph")
+        if any(isinstance(term, ox.BlankNode) for quad in quads for term in (quad.subject, quad.object)):
+            raise ValueError(f"{record}: the quads of {graph} have blank nodes, which cannot be compared across loads")
+        return quads
+
     def _recorded_units(self, record: str, graph: str) -> tuple[set[str], int] | None:
-        """The units the previous generation recorded for ``graph`` and their quad count, if this
-        generation holds just that many quads in it."""
+        """The units the previous generation recorded for ``graph`` and their quad count, if the
+        record is whole and this generation holds just that many quads in the graph."""
         if self.previous is None:
             return None
         try:
             header, _, data = (self.previous / record).read_text(encoding="utf-8").partition("\n")
         except (OSError, UnicodeDecodeError):
             return None
-        found = re.fullmatch(r"# policykg units: <([^>]*)> (\d+)", header)
-        if not found or found[1] != graph:
-            return None
+        found = re.fullmatch(r"# policykg units: <([^>]*)> (\d+) (\d+)", header)
+        units = set(data.splitlines())
+        if not found or found[1] != graph or len(units) != int(found[2]):
+            return None  # another graph's, or not the record its header describes
         self.settle()
         held = next(iter(self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))["n"].value
-        if held != found[2]:
+        if held != found[3]:
             return None  # the record is not what the graph holds
-        return set(data.splitlines()), int(found[2])
-
-    def _recorded(self, record: str, counts: Mapping[str, int]) -> set[bytes] | None:
-        """The quad lines the previous generation recorded for the same graphs, if it holds just those."""
-        if self.previous is None:
-            return None
-        try:
-            header, _, data = (self.previous / record).read_bytes().partition(b"\n")
-        except OSError:
-            return None
-        recorded = dict(re.findall(r"<([^>]*)> (\d+)", header.decode("utf-8", "replace")))
-        if not header.startswith(b"# policykg record: ") or set(recorded) != set(counts):
-            return None
-        self.settle()
-        held = dict.fromkeys(counts, "0") | {
-            solution["g"].value: solution["n"].value
-            for solution in self._store.query(
-                "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { " + " ".join(f"<{name}>" for name in counts) + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-        lines = set(data.splitlines())
-        if held != recorded or len(lines) != sum(map(int, recorded.values())):
-            return None  # the record is not what the graphs hold
-        return lines
+        return units, int(found[3])
 
     def _load(self, files: list[Path]) -> None:
         with io.BufferedReader(_Concatenated(files), buffer_size=1 << 20) as stream:

@@ -631,28 +631,28 @@ def test_a_build_changes_the_title_matches_in_place_and_ends_as_a_fresh_build(tm
     assert _same_as_a_fresh_build(store, folder, tmp_path / "again")
 
 
-def test_a_record_that_does_not_match_its_graphs_is_not_trusted(tmp_path):
+def test_a_record_that_does_not_match_its_graph_is_not_trusted(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     graph = "https://example.org/g"
     quad = lambda n: ox.Quad(ox.NamedNode(f"https://example.org/{n}"), ox.NamedNode("https://example.org/p"), ox.Literal(str(n)), ox.NamedNode(graph))
+    quads_of = lambda units: [quad(int(unit)) for unit in units]  # noqa: E731
+    units = lambda numbers: [str(n) for n in numbers]  # noqa: E731
     with store.transaction() as generation:
-        assert generation.sync("r.nq", {graph: [quad(n) for n in range(5)]}) == 5  # no record before: loaded whole
+        assert generation.sync_units("r.txt", graph, units(range(5)), quads_of) == 5  # no record before: loaded whole
     with store.transaction() as generation:
-        assert generation.sync("r.nq", {graph: [quad(n) for n in range(1, 6)]}) == 2  # the record believed: one gone, one added
-        generation.add([quad(9)])  # the graph now holds a quad its record does not say
-    assert snapshot(store) == {quad(n) for n in (1, 2, 3, 4, 5, 9)}
+        assert generation.sync_units("r.txt", graph, units(range(1, 6)), quads_of) == 2  # the record believed: one gone, one added
+    assert snapshot(store) == {quad(n) for n in range(1, 6)}
+    record = store.generation() / "r.txt"
+    record.write_text(record.read_text(encoding="utf-8") + "8\n", encoding="utf-8")  # a record longer than its header says
     with store.transaction() as generation:
-        assert generation.sync("r.nq", {graph: [quad(n) for n in range(2, 7)]}) == 5  # counted, not believed: loaded whole
-    assert snapshot(store) == {quad(n) for n in range(2, 7)}
-    record = store.generation() / "r.nq"
-    record.write_bytes(record.read_bytes() + str(quad(8)).encode() + b" .\n")  # a record longer than its header says
-    with store.transaction() as generation:
-        assert generation.sync("r.nq", {graph: [quad(n) for n in range(3, 8)]}) == 5
-    assert snapshot(store) == {quad(n) for n in range(3, 8)}
+        assert generation.sync_units("r.txt", graph, units(range(3, 9)), quads_of) == 6  # not believed: loaded whole
+    assert snapshot(store) == {quad(n) for n in range(3, 9)}
+    blank = ox.Quad(ox.BlankNode(), quad(1).predicate, quad(1).object, ox.NamedNode(graph))
     with store.transaction() as generation, pytest.raises(ValueError, match="blank nodes"):
-        generation.sync("r.nq", {graph: [ox.Quad(ox.BlankNode(), quad(1).predicate, quad(1).object, ox.NamedNode(graph))]})
+        generation.sync_units("r.txt", graph, ["x"], lambda _: [blank])
     with store.transaction() as generation, pytest.raises(ValueError, match="in another graph"):
-        generation.sync("r.nq", {"https://example.org/other": [quad(1)]})
+        generation.sync_units("r.txt", "https://example.org/other", ["1"], quads_of)
+    assert snapshot(store) == {quad(n) for n in range(3, 9)}  # each refusal changed nothing
 
 
 def test_units_are_written_by_difference_when_their_record_is_believed(tmp_path):
