@@ -61,8 +61,9 @@ def bind_values(sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode]) 
     query as written, so no value is ever read as a slot (or anything else) of the query."""
     if not bindings:
         return sparql
-    slotted = set(_slots(bindings).findall(sparql))
-    sparql = _slots(bindings).sub(lambda found: f"VALUES ?{found[1]} {{ {bindings[found[1]]} }}", sparql)
+    slots = _slots(bindings)
+    slotted = set(slots.findall(sparql))
+    sparql = slots.sub(lambda found: f"VALUES ?{found[1]} {{ {bindings[found[1]]} }}", sparql)
     rest = {name: value for name, value in bindings.items() if name not in slotted}
     if not rest:
         return sparql
