@@ -12,6 +12,8 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -39,9 +41,9 @@ _DCTERMS_TYPE = ox.NamedNode(_DCTERMS + "type")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER = ox.NamedNode(_XSD + "integer")
 _DECIMAL = ox.NamedNode(_XSD + "decimal")
-_DATE = ox.NamedNode(_XSD + "date")
+_INTEGER_SUFFIX = f"^^<{_XSD}integer>"
+_DATE_SUFFIX = f"^^<{_XSD}date>"
 
 
 class _Nodes:
@@ -151,25 +153,56 @@ def _term(iri) -> ox.NamedNode:
     return iri if isinstance(iri, ox.NamedNode) else _named(str(iri))
 
 
+Statement = tuple[str, str, str, bool]  # subject, predicate, object (an IRI or a literal's value), whether the object is a literal
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _quoted(value: str) -> str:
+    """Return a string as an N-Quads literal's quoted form."""
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
+        value = value.translate(_ESCAPES)
+    return f'"{value}"'
+
+
 class _Writer:
+    """Write the statements of one named graph as N-Quads lines, and keep each as a
+    (subject, predicate, object, is literal) tuple of plain strings for what reads them back
+    (titles, the search index). Making an Oxigraph Quad for each statement cost more than
+    all the extraction rules together; a line is made by formatting a string."""
+
     def __init__(self, graph: ox.NamedNode):
-        self.graph = graph
-        self.quads: list[ox.Quad] = []
+        self._tail = f" <{graph.value}> .\n"
+        self.lines: list[str] = []
+        self.statements: list[Statement] = []
         self.described: set = set()  # what a describe function wrote already (the quads would be the same)
 
-    def add(self, subject, predicate, obj) -> None:
-        self.quads.append(ox.Quad(subject, predicate, obj, self.graph))
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> None:
+        s, p = subject.value, predicate.value
+        if isinstance(obj, ox.NamedNode):
+            o = obj.value
+            self.lines.append(f"<{s}> <{p}> <{o}>{self._tail}")
+            self.statements.append((s, p, o, False))
+        else:
+            self.lines.append(f"<{s}> <{p}> {obj}{self._tail}")
+            self.statements.append((s, p, obj.value, True))
+
+    def _literal(self, subject: ox.NamedNode, predicate: ox.NamedNode, value: str, suffix: str) -> None:
+        s, p = subject.value, predicate.value
+        self.lines.append(f"<{s}> <{p}> {_quoted(value)}{suffix}{self._tail}")
+        self.statements.append((s, p, value, True))
 
     def text(self, subject, predicate, value: str, language: str | None = None) -> None:
         if value:
-            self.add(subject, predicate, ox.Literal(value, language=language) if language else ox.Literal(value))
+            self._literal(subject, predicate, value, f"@{language}" if language else "")
 
     def integer(self, subject, predicate, value: int) -> None:
-        self.add(subject, predicate, ox.Literal(str(value), datatype=_INTEGER))
+        self._literal(subject, predicate, str(value), _INTEGER_SUFFIX)
 
     def date(self, subject, predicate, value: str) -> None:
         if value:
-            self.add(subject, predicate, ox.Literal(value, datatype=_DATE))
+            self._literal(subject, predicate, value, _DATE_SUFFIX)
 
     def a(self, subject, cls) -> None:
         self.add(subject, _RDF_TYPE, _term(cls))
@@ -180,6 +213,14 @@ class _Writer:
         self.integer(subject, _PKG.endOffset, span.end)
         self.text(subject, _PKG.sourceText, text[span.start : span.end])
         self.text(subject, _PKG.extractedBy, rule)
+
+    def nquads(self) -> list[str]:
+        """The lines written, each once, in the order first written."""
+        return list(dict.fromkeys(self.lines))
+
+    def quads(self) -> list[ox.Quad]:
+        """The statements as Oxigraph quads (for the small shared graphs, which are added, not loaded from a file)."""
+        return list(ox.parse("".join(self.nquads()), format=ox.RdfFormat.N_QUADS))
 
 
 def kind_iri(cls) -> ox.NamedNode:
@@ -234,7 +275,21 @@ def extractor_version(gazetteer: Gazetteer) -> str:
     return _extractor_version(gazetteer.digest)
 
 
-def quads(extraction: Extraction) -> list[ox.Quad]:
+@dataclass(frozen=True)
+class DocumentQuads:
+    """One source document's quads, all in its own named graph: as N-Quads lines (each
+    statement once) and as plain statements."""
+
+    lines: list[str]
+    statements: list[Statement]
+
+
+def statements(quads: Iterable[ox.Quad]) -> list[Statement]:
+    """Return Oxigraph quads as plain statements."""
+    return [(quad.subject.value, quad.predicate.value, quad.object.value, isinstance(quad.object, ox.Literal)) for quad in quads]
+
+
+def quads(extraction: Extraction) -> DocumentQuads:
     """Return the quads of one source document, all in its own named graph."""
     text = extraction.source.text
     meta = extraction.meta
@@ -330,7 +385,7 @@ def quads(extraction: Extraction) -> list[ox.Quad]:
     _indicators(out, extraction, units, source)
     for index, assignment in extraction.found.get("areas", []):
         out.add(units[index], _PKG.policyArea, area_iri(assignment.area))
-    return list(dict.fromkeys(out.quads))
+    return DocumentQuads(out.nquads(), out.statements)
 
 
 def _year(title: str) -> int | None:
@@ -366,7 +421,7 @@ def area_quads(scheme) -> list[ox.Quad]:
         for keyword in area.keywords:
             out.text(node, ox.NamedNode(_SKOS + "hiddenLabel"), keyword, "zh")
     _kind_scheme(out)
-    return out.quads
+    return out.quads()
 
 
 def _kind_scheme(out: _Writer) -> None:
@@ -509,17 +564,16 @@ def _decimal(value: float) -> str:
     return format(value, "f").rstrip("0").rstrip(".") if "." in format(value, "f") else format(value, "f")
 
 
-def document_titles(quads: list[ox.Quad]) -> dict[str, set[str]]:
-    """Return the titles of the policy documents described by a list of quads."""
+def document_titles(statements: Iterable[Statement]) -> dict[str, set[str]]:
+    """Return the titles of the policy documents among some statements."""
     document, title, kind = _PKG.PolicyDocument.value, _PKG.title.value, _RDF_TYPE.value
     documents: set[str] = set()
     written: dict[str, set[str]] = {}
-    for quad in quads:
-        predicate = quad.predicate.value
-        if predicate == kind and quad.object.value == document:
-            documents.add(quad.subject.value)
+    for subject, predicate, obj, _ in statements:
+        if predicate == kind and obj == document:
+            documents.add(subject)
         elif predicate == title:
-            written.setdefault(quad.subject.value, set()).add(quad.object.value)
+            written.setdefault(subject, set()).add(obj)
     return {node: titles for node, titles in written.items() if node in documents}
 
 
@@ -538,7 +592,7 @@ def resolution_quads(found: list) -> list[ox.Quad]:
         for reason in match.reasons:
             out.text(node, _PKG.matchReason, reason)
         out.text(node, _PKG.extractedBy, "resolve.v1")
-    return out.quads
+    return out.quads()
 
 
 def ontology_quads() -> list[ox.Quad]:

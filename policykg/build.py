@@ -95,13 +95,12 @@ def _extract_one(path: Path, gazetteer: Gazetteer, scratch: Path, max_bytes: int
         return str(error)
     except Exception as error:  # noqa: BLE001 - a fault of policykg's, not of the file: say so, and build the others
         return f"{path}: policykg failed on this file ({type(error).__name__}: {' '.join(str(error).split())}); please report it"
-    quads = triples.quads(extraction)
+    written = triples.quads(extraction)
     graph = triples.graph_iri(extraction).value
     target = scratch / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]}.nq"
-    with open(target, "wb") as output:
-        ox.serialize(quads, output, ox.RdfFormat.N_QUADS)
-    return Extracted(graph, extraction.source.path, extraction.source.format, target, len(quads),
-                     triples.document_titles(quads), search.index_rows(graph, quads), extraction.source.notes)
+    target.write_text("".join(written.lines), encoding="utf-8")
+    return Extracted(graph, extraction.source.path, extraction.source.format, target, len(written.lines),
+                     triples.document_titles(written.statements), search.index_rows(graph, written.statements), extraction.source.notes)
 
 
 _WORKER: list[tuple[Gazetteer, Path, int]] = []
@@ -279,7 +278,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
         generation.drop([graph for graph in removed if graph in plan.present])
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
         shared = {triples.ONTOLOGY_GRAPH.value: ontology, triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load())}
-        rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, quads) for graph, quads in shared.items()}
+        rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, triples.statements(quads)) for graph, quads in shared.items()}
         with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
             indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
             matches = _write_corpus_graphs(generation, shared[triples.AREAS_GRAPH.value], titles, plan.gazetteer.place_names)
@@ -412,7 +411,7 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
         generation.drop([*graphs, triples.INFERRED_GRAPH.value])  # inferred from what is gone: dropped, as by a build without --infer
         areas = triples.area_quads(AreaScheme.load())
         _write_corpus_graphs(generation, areas, titles, Gazetteer.load().place_names if places is None else places)
-        search.update_index(generation.folder, generation.previous, {triples.AREAS_GRAPH.value: search.index_rows(triples.AREAS_GRAPH.value, areas)}, graphs)
+        search.update_index(generation.folder, generation.previous, {triples.AREAS_GRAPH.value: search.index_rows(triples.AREAS_GRAPH.value, triples.statements(areas))}, graphs)
     return graphs
 
 

@@ -45,25 +45,24 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def index_rows(graph: str, quads: Iterable[ox.Quad]) -> list[tuple]:
-    """Return the index rows of one graph: its work items with document and section, and its titles."""
+def index_rows(graph: str, statements: Iterable[tuple[str, str, str, bool]]) -> list[tuple]:
+    """Return the index rows of one graph from its statements (subject, predicate, object,
+    whether the object is a literal): its work items with document and section, and its titles."""
     types: dict[str, set[str]] = {}
     values: dict[tuple[str, str], str] = {}
     parent_of: dict[str, str] = {}
     wanted = (_TYPE, _PKG + "sourceText", _PKG + "title", _LABEL, _PKG + "isPartOf", _PKG + "hasPart")
-    for quad in quads:
-        predicate = quad.predicate.value
+    for subject, predicate, obj, literal in statements:
         if predicate not in wanted:
             continue
-        subject, obj = quad.subject.value, quad.object
         if predicate == _TYPE:
-            types.setdefault(subject, set()).add(obj.value)
-        elif predicate in (_PKG + "sourceText", _PKG + "title", _LABEL) and isinstance(obj, ox.Literal):
-            values.setdefault((subject, predicate), obj.value)
+            types.setdefault(subject, set()).add(obj)
+        elif predicate in (_PKG + "sourceText", _PKG + "title", _LABEL) and literal:
+            values.setdefault((subject, predicate), obj)
         elif predicate == _PKG + "isPartOf":
-            values[(subject, "document")] = obj.value
+            values[(subject, "document")] = obj
         elif predicate == _PKG + "hasPart":
-            parent_of[obj.value] = subject
+            parent_of[obj] = subject
     rows = []
     for node, kinds in types.items():
         if _PKG + "WorkItem" in kinds and (node, _PKG + "sourceText") in values:

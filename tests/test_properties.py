@@ -114,3 +114,18 @@ def test_each_extractor_alone_keeps_its_spans_in_any_sentence_and_repeats_itself
         assert records == run(), name  # deterministic
         for record in records:
             assert unit.span.start <= record.span.start <= record.span.end <= unit.span.end, (name, record)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=ANY_TEXT)
+def test_the_n_quads_written_for_any_text_parse_back_to_the_statements_written(gazetteer, text):
+    import pyoxigraph as ox
+
+    from policykg.graph_builder import triples
+
+    written = triples.quads(extract(text, gazetteer))
+    parsed = list(ox.parse("".join(written.lines), format=ox.RdfFormat.N_QUADS))
+    assert len(parsed) == len(written.lines) == len(set(written.lines))  # one quad a line, each once
+    assert triples.statements(parsed) == list(dict.fromkeys(written.statements))
+    assert {quad.graph_name.value for quad in parsed} == {triples.graph_iri(extract(text, gazetteer)).value}
+    assert text in {quad.object.value for quad in parsed if quad.predicate.value.endswith("#text")} or not text
