@@ -577,8 +577,9 @@ def document_titles(statements: Iterable[Statement]) -> dict[str, set[str]]:
     return {node: titles for node, titles in written.items() if node in documents}
 
 
-def resolution_quads(found: list) -> list[ox.Quad]:
-    """Return the quads of title matches: pkg:possibleSameAs both ways and a pkg:TitleMatch with score and reasons."""
+def resolution_lines(found: list) -> list[str]:
+    """Return the quads of title matches as N-Quads lines: pkg:possibleSameAs both ways and a
+    pkg:TitleMatch with score and reasons."""
     out = _Writer(RESOLUTION_GRAPH)
     for match in found:
         first, second = ox.NamedNode(match.first), ox.NamedNode(match.second)
@@ -592,7 +593,7 @@ def resolution_quads(found: list) -> list[ox.Quad]:
         for reason in match.reasons:
             out.text(node, _PKG.matchReason, reason)
         out.text(node, _PKG.extractedBy, "resolve.v1")
-    return out.quads()
+    return out.nquads()
 
 
 def ontology_quads() -> list[ox.Quad]:

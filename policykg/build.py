@@ -312,23 +312,23 @@ def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dic
     :func:`_titles_after` gives them), whose jurisdiction prefixes are the gazetteer's ``places``.
     Each is changed only where it differs from what the previous generation recorded; the titles
     and places are recorded for the next build or removal. Return the quads of the title matches."""
-    lines = ox.serialize(areas, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
-    generation.sync_units(SHARED_RECORD, triples.AREAS_GRAPH.value, lines,
-                          lambda units: list(ox.parse("\n".join(units).encode("utf-8"), format=ox.RdfFormat.N_QUADS)))
     documents: dict[str, set[str]] = {}
     for held in titles.values():
         for document, forms in held.items():
             documents.setdefault(document, set()).update(forms)
     found = {_match_unit(match): match for match in resolve.matches(documents, places)}
 
-    def quads_of(units: list[str]) -> list[ox.Quad]:  # a match that went is made again from its line of the record
-        return triples.resolution_quads([found[unit] if unit in found else _match(unit) for unit in units])
+    def lines_of(units: list[str]) -> list[str]:  # a match that went is made again from its line of the record
+        return triples.resolution_lines([found[unit] if unit in found else _match(unit) for unit in units])
 
-    generation.sync_units(MATCH_RECORD, triples.RESOLUTION_GRAPH.value, found, quads_of)
+    # the matches first: making their lines overlaps the loads still under way
+    generation.sync_units(MATCH_RECORD, triples.RESOLUTION_GRAPH.value, found, lines_of)
+    lines = ox.serialize(areas, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
+    generation.sync_units(SHARED_RECORD, triples.AREAS_GRAPH.value, [line.rstrip("\n") for line in lines], lambda units: units)
     record = {"places": list(places),
               "graphs": {graph: {document: sorted(forms) for document, forms in sorted(held.items())} for graph, held in sorted(titles.items())}}
     (generation.folder / TITLES_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    return sum(7 + len(match.reasons) for match in found.values())  # the quads of a match (resolution_quads)
+    return sum(7 + len(match.reasons) for match in found.values())  # the quads of a match (resolution_lines)
 
 
 def _match_unit(match: resolve.Match) -> str:

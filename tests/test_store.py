@@ -631,11 +631,15 @@ def test_a_build_changes_the_title_matches_in_place_and_ends_as_a_fresh_build(tm
     assert _same_as_a_fresh_build(store, folder, tmp_path / "again")
 
 
+def _lines(quads: list[ox.Quad]) -> list[str]:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
+
+
 def test_a_record_that_does_not_match_its_graph_is_not_trusted(tmp_path):
     store = KnowledgeStore(tmp_path / "kg")
     graph = "https://example.org/g"
     quad = lambda n: ox.Quad(ox.NamedNode(f"https://example.org/{n}"), ox.NamedNode("https://example.org/p"), ox.Literal(str(n)), ox.NamedNode(graph))
-    quads_of = lambda units: [quad(int(unit)) for unit in units]  # noqa: E731
+    quads_of = lambda units: _lines([quad(int(unit)) for unit in units])  # noqa: E731
     units = lambda numbers: [str(n) for n in numbers]  # noqa: E731
     with store.transaction() as generation:
         assert generation.sync_units("r.txt", graph, units(range(5)), quads_of) == 5  # no record before: loaded whole
@@ -649,7 +653,10 @@ def test_a_record_that_does_not_match_its_graph_is_not_trusted(tmp_path):
     assert snapshot(store) == {quad(n) for n in range(3, 9)}
     blank = ox.Quad(ox.BlankNode(), quad(1).predicate, quad(1).object, ox.NamedNode(graph))
     with store.transaction() as generation, pytest.raises(ValueError, match="blank nodes"):
-        generation.sync_units("r.txt", graph, ["x"], lambda _: [blank])
+        generation.sync_units("r.txt", graph, ["x"], lambda _: _lines([blank]))
+    blank = ox.Quad(quad(1).subject, quad(1).predicate, ox.BlankNode(), ox.NamedNode(graph))
+    with store.transaction() as generation, pytest.raises(ValueError, match="blank nodes"):
+        generation.sync_units("r.txt", graph, ["x"], lambda _: _lines([blank]))
     with store.transaction() as generation, pytest.raises(ValueError, match="in another graph"):
         generation.sync_units("r.txt", "https://example.org/other", ["1"], quads_of)
     assert snapshot(store) == {quad(n) for n in range(3, 9)}  # each refusal changed nothing
@@ -660,25 +667,28 @@ def test_units_are_written_by_difference_when_their_record_is_believed(tmp_path)
     graph = "https://example.org/g"
     made: list[list[str]] = []
 
-    def quads_of(units):  # two quads a unit, none shared between units
-        made.append(list(units))
+    def quads(units):  # two quads a unit, none shared between units
         return [ox.Quad(ox.NamedNode(f"https://example.org/{unit}"), ox.NamedNode(f"https://example.org/p{n}"), ox.Literal(unit), ox.NamedNode(graph))
                 for unit in units for n in (1, 2)]
 
+    def quads_of(units):
+        made.append(list(units))
+        return _lines(quads(units))
+
     with store.transaction() as generation:
         assert generation.sync_units("u.txt", graph, ["a", "b", "c"], quads_of) == 6  # no record before: loaded whole
-    assert snapshot(store) == set(quads_of(["a", "b", "c"]))
+    assert snapshot(store) == set(quads(["a", "b", "c"]))
     made.clear()
     with store.transaction() as generation:
         assert generation.sync_units("u.txt", graph, ["b", "c", "d"], quads_of) == 4  # one unit gone, one come
     assert made == [["a"], ["d"]]  # only their quads were made
-    assert snapshot(store) == set(quads_of(["b", "c", "d"]))
+    assert snapshot(store) == set(quads(["b", "c", "d"]))
     with store.transaction() as generation:
         generation.add([ox.Quad(ox.NamedNode("https://example.org/x"), ox.NamedNode("https://example.org/p"), ox.Literal("x"), ox.NamedNode(graph))])
     made.clear()
     with store.transaction() as generation:  # the graph holds a quad its record does not count: not believed, loaded whole
         assert generation.sync_units("u.txt", graph, ["c", "d"], quads_of) == 4
-    assert made == [["c", "d"]] and snapshot(store) == set(quads_of(["c", "d"]))
+    assert made == [["c", "d"]] and snapshot(store) == set(quads(["c", "d"]))
     with store.transaction() as generation:
         assert generation.sync_units("u.txt", graph, [], quads_of) == 4
     assert not snapshot(store) and graph not in store.graphs()  # emptied: no longer listed, as after a fresh build
