@@ -144,15 +144,6 @@ def agency_iri(canonical: str) -> ox.NamedNode:
     return mint("agency", canonical)
 
 
-@functools.lru_cache(maxsize=4096)
-def _named(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
-def _term(iri) -> ox.NamedNode:
-    return iri if isinstance(iri, ox.NamedNode) else _named(str(iri))
-
-
 Statement = tuple[str, str, str, bool]  # subject, predicate, object (an IRI or a literal's value), whether the object is a literal
 
 
@@ -204,8 +195,11 @@ class _Writer:
         if value:
             self._literal(subject, predicate, value, _DATE_SUFFIX)
 
-    def a(self, subject, cls) -> None:
-        self.add(subject, _RDF_TYPE, _term(cls))
+    def a(self, subject: ox.NamedNode, cls) -> None:
+        """Say that ``subject`` is of class ``cls`` (a namespace's IRI or an Oxigraph node)."""
+        s, o = subject.value, cls.value if isinstance(cls, ox.NamedNode) else str(cls)
+        self.lines.append(f"<{s}> <{_RDF_TYPE.value}> <{o}>{self._tail}")
+        self.statements.append((s, _RDF_TYPE.value, o, False))
 
     def span(self, subject, span: Span, text: str, source: ox.NamedNode, rule: str) -> None:
         self.add(subject, _PKG.sourceDocument, source)
