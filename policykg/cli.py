@@ -103,8 +103,12 @@ def main() -> None:
                    "or alone on an unchanged corpus after many small builds.")
 @click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=reader.MAX_BYTES / 2**20, show_default=True,
               help="Largest document to read, in MB.")
+@click.option("--keep-answers", is_flag=True,
+              help="Then evaluate every named query without parameters, and what the home and network pages ask, and keep "
+                   "the answers with the new graph: each is read back from the first time it is asked (at 1,000 documents, "
+                   "in milliseconds instead of seconds; the build takes about as long again).")
 def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer: bool, jobs: int | None, prune: bool,
-          strict: bool, optimize: bool | None, max_size: float) -> None:
+          strict: bool, optimize: bool | None, max_size: float, keep_answers: bool) -> None:
     """Read documents (files, folders, globs) and write their graph into the store.
 
     Each document gets its own named graph; building it again replaces that graph, and a file
@@ -120,6 +124,7 @@ def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer:
         policykg build 'reports/**/*.html' notice.txt
         policykg build data/documents --infer
         policykg build corpus/ --jobs 4 --prune
+        policykg build corpus/ --keep-answers
     """
     import os
 
@@ -148,6 +153,17 @@ def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer:
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
     click.echo(f"built {len(report.documents)} document(s){unchanged}{removed}, {report.quads} quads, in {report.seconds:.2f} s into {store_path}")
+    if keep_answers:
+        import time
+
+        from policykg.server import keep_answers as keep
+
+        started = time.perf_counter()
+        try:
+            asked = keep(store)
+        except _DOMAIN_ERRORS as error:
+            raise _fail(error) from None
+        click.echo(f"kept the answers of {asked} named queries and of the home and network pages in {time.perf_counter() - started:.2f} s")
     if report.failed:
         click.echo(f"failed {len(report.failed)} file(s), not built (what the store held from them is unchanged):", err=True)
         for failure in report.failed:

@@ -68,6 +68,26 @@ def _home(store: KnowledgeStore) -> tuple[list[dict], list[dict]]:
     return documents, statistics(store)["classes"].rows
 
 
+def keep_answers(store: KnowledgeStore) -> int:
+    """Ask of the store's current generation every named query without parameters, then what
+    the home page and the network page ask, so that their answers are kept with it and read,
+    not evaluated, from the first time anyone asks (``policykg build --keep-answers``; the
+    server's keeper does the same in its query workers). Return how many named queries it asked."""
+    named = [query for query in queries.all_queries() if not query.parameters]
+    for query in named:
+        results.run(store, query)
+    keep_pages(store)
+    return len(named)
+
+
+def keep_pages(store: KnowledgeStore) -> None:
+    """Ask what / and /graph ask of the store's current generation, keeping the answers."""
+    from policykg.viz.network import overview
+
+    _home(store)
+    overview(store)
+
+
 def _keep_pages(path: str, parent: int) -> None:
     """In a process of its own, started by the keeper: ask what / and /graph ask of the current
     generation, so that their answers are kept (seconds each at 1,000 documents)."""
@@ -76,12 +96,8 @@ def _keep_pages(path: str, parent: int) -> None:
     _die_with_parent()
     if os.getppid() != parent:
         return  # the server died while this process was starting, before it could ask to die with it
-    from policykg.viz.network import overview
-
-    store = KnowledgeStore(path)
     try:
-        _home(store)
-        overview(store)
+        keep_pages(KnowledgeStore(path))
     except (StoreError, queries.QueryError):
         pass  # the store went away or changed under it: the pages will say so when asked
 

@@ -315,3 +315,26 @@ def test_answers_kept_for_requests_have_their_own_cap_and_cannot_crowd_out_the_k
     main.write_text(main.read_text(encoding="utf-8").replace("\n", '\n"DOCTORED"\t\t\n', 1), encoding="utf-8")
     with answers.asked():  # and a request reads them rather than evaluating again
         assert results.run(store, programs).rows[0]["program"] == "DOCTORED"
+
+
+def test_build_with_keep_answers_keeps_what_the_queries_and_pages_ask_before_anyone_asks(tmp_path):
+    import re
+
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    plain, kept = tmp_path / "plain", tmp_path / "kept"
+    assert CliRunner().invoke(main, ["build", str(SEED), "--store", str(plain)]).exit_code == 0
+    generation = KnowledgeStore(plain).generation()
+    assert not _kept(generation) & {path.name for path in (generation / answers.FOLDER).glob("*.tsv")}  # without it: none yet
+    result = CliRunner().invoke(main, ["build", str(SEED), "--store", str(kept), "--keep-answers"])
+    assert result.exit_code == 0, result.output
+    named = [query for query in queries.all_queries() if not query.parameters]
+    assert re.fullmatch(rf"kept the answers of {len(named)} named queries and of the home and network pages in \d+\.\d\d s", result.output.splitlines()[-1])
+    store = KnowledgeStore(kept)
+    generation = store.generation()
+    assert _kept(generation) <= {path.name for path in (generation / answers.FOLDER).glob("*.tsv")}
+    reader = store.reader()
+    for query in named:  # what is read back is what evaluation gives
+        assert _terms(answers.read(generation, query.text)) == _terms(reader.query(query.text, use_default_graph_as_union=True))
