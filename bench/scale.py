@@ -5,7 +5,8 @@ size on disk, the rebuild time of the unchanged corpus, after one document chang
 document's extractor version changed (as after an upgrade), and pyoxigraph's bulk load of the same
 quads alone (the floor the build is compared with), with and without merging its files. At 1,000 documents: each named query's median
 and p95 latency on the store, evaluated and read back from the answer kept with the generation
-(and how long keeping every answer takes, as build --keep-answers does),
+(and how long keeping every answer takes, as build --keep-answers does), the time to build
+each view of the network page,
 and on the same quads in an rdflib in-memory Dataset, with the ratio; and how much of what the
 generator planted the extraction finds.
 
@@ -155,6 +156,26 @@ def _query_rows(store: KnowledgeStore, nquads: bytes) -> list[dict]:
     return rows
 
 
+def _view_rows(store: KnowledgeStore) -> list[dict]:
+    """The network page's views, each model built from the store with its queries evaluated
+    (not read back from kept answers): median seconds of 3 runs."""
+    from policykg import results
+    from policykg.viz import views
+
+    keeping = views.run
+    views.run = lambda store, query: results.run(store, query)  # evaluated each time, nothing kept
+    try:
+        rows = []
+        for name in ("overview", "citations", "agencies", "programs", "indicators"):
+            model = views.view(store, name)
+            median, _ = _timings(lambda: views.view(store, name), 3, budget_ms=0)
+            rows.append({"view": name, "nodes": model.number_of_nodes(), "edges": model.number_of_edges(), "seconds": median / 1000})
+            print(f"  view {name}: {median / 1000:.1f} s", file=sys.stderr)
+        return rows
+    finally:
+        views.run = keeping
+
+
 def _score(planted: Counter, found: Counter) -> dict:
     hit = sum((planted & found).values())
     return {"planted": sum(planted.values()), "found": sum(found.values()),
@@ -220,7 +241,7 @@ def main() -> None:
     globals()["RDFLIB_LIMIT"] = options.rdflib_limit  # read by _rdflib_time in this process and its forked children
     sizes = [int(size) for size in options.sizes.split(",")] + ([10000] if options.full else [])
     OUT.mkdir(exist_ok=True)
-    builds, query_rows, truth_rows = [], [], []
+    builds, query_rows, truth_rows, view_rows = [], [], [], []
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         for size in sizes:
@@ -246,6 +267,7 @@ def main() -> None:
                            "bulk_merge_s": bulk_merge, "merged_vs_merged": (bulk + bulk_merge) / measured["build_s"] if measured["merge_s"] else None})
             builds[-1]["keep_s"] = None
             if size == options.query_at:
+                view_rows = _view_rows(store)
                 started = time.perf_counter()  # what build --keep-answers adds: every answer kept before anyone asks
                 keep_answers(store)
                 builds[-1]["keep_s"] = time.perf_counter() - started
@@ -274,10 +296,12 @@ def main() -> None:
         print(_table(query_rows, [("query", "query", ""), ("rows", "rows", ","), ("median", "median_ms", ".1f"), ("p95", "p95_ms", ".1f"),
                                   ("kept median", "kept_median_ms", ".1f"), ("kept p95", "kept_p95_ms", ".1f"),
                                   ("rdflib median", "rdflib_median_ms", ".0f"), ("ratio", "ratio", "")]))
+        print(f"\nNetwork page views at {options.query_at} documents (their queries evaluated, median of 3 runs)")
+        print(_table(view_rows, [("view", "view", ""), ("nodes", "nodes", ","), ("edges", "edges", ","), ("s", "seconds", ".1f")]))
         print(f"\nPlanted vs extracted at {options.query_at} documents")
         print(_table(truth_rows, [("what", "what", ""), ("planted", "planted", ","), ("found", "found", ","),
                                   ("precision", "precision", ".3f"), ("recall", "recall", ".3f")]))
-    (OUT / options.out).write_text(json.dumps({"jobs": options.jobs, "builds": builds, "queries": query_rows, "truth": truth_rows},
+    (OUT / options.out).write_text(json.dumps({"jobs": options.jobs, "builds": builds, "queries": query_rows, "views": view_rows, "truth": truth_rows},
                                                ensure_ascii=False, indent=1), encoding="utf-8")
 
 
