@@ -105,8 +105,9 @@ def programs(store: KnowledgeStore, area: str | None = None) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     area_filter = _area_filter(area)
     _nodes(graph, store, f"""SELECT DISTINCT ?node ?label ?group WHERE {{
-      {{ ?via pkg:involvesProgram ?node . ?node rdfs:label ?label . BIND("program" AS ?group) {area_filter} }}
-      UNION {{ ?via pkg:involvesProgram ?program ; pkg:isPartOf ?node . ?node rdfs:label ?label . BIND("document" AS ?group) {area_filter} }} }}""")
+      {{ {{ SELECT DISTINCT ?node WHERE {{ ?via pkg:involvesProgram ?node . {area_filter} }} }} ?node rdfs:label ?label . BIND("program" AS ?group) }}
+      UNION {{ {{ SELECT DISTINCT ?node WHERE {{ ?via pkg:involvesProgram ?program ; pkg:isPartOf ?node . {area_filter} }} }}
+               ?node rdfs:label ?label . BIND("document" AS ?group) }} }}""")  # the few nodes first, then their labels
     _edges(graph, store, f"""SELECT ?from ?to ("involves" AS ?relation) (COUNT(DISTINCT ?via) AS ?weight) (SAMPLE(?text) AS ?example) WHERE {{
       ?via pkg:involvesProgram ?to ; pkg:isPartOf ?from ; pkg:sourceText ?text . {area_filter} }} GROUP BY ?from ?to""")
     return graph
