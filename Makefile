@@ -47,5 +47,6 @@ eval: install
 bench: dev
 	$(BIN)/python bench/viz.py
 	$(BIN)/python bench/infer.py
+	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/load.py
