@@ -116,3 +116,27 @@ def test_viz_and_analyze_on_the_command_line(seed_store, tmp_path):
     assert analysis.exit_code == 0 and "== agencies by betweenness" in analysis.output and "上海市民政局" in analysis.output
     missing = CliRunner().invoke(main, ["viz", "--view", "document", "--store", str(seed_store.path)])
     assert missing.exit_code == 1 and "the document view needs --focus" in missing.output
+
+
+
+def test_a_title_read_as_a_work_in_one_document_and_as_a_regulation_in_another_keeps_every_label(tmp_path, monkeypatch):
+    """The views list a node with each class it has in any graph and each label it has in any
+    graph, as the text before their rewrite did: 观看《X（试行）》 makes X a work, 依据《X(试行)》 a
+    regulation, and the brackets fold to one node written two ways."""
+    from policykg import results
+    from policykg.build import build
+    from policykg.store import KnowledgeStore
+
+    (tmp_path / "a.txt").write_text("上海市民政局关于开展学习活动的通知\n一、组织学习\n组织观看《上海市养老服务条例（试行）》专题片。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("上海市民政局关于加强管理的通知\n一、加强管理\n依据《上海市养老服务条例(试行)》，加强养老服务管理。\n", encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    build([tmp_path / "a.txt", tmp_path / "b.txt"], store)
+    before = {(row["group"], row["label"]) for row in results.run(store, views._PREFIX + """SELECT DISTINCT ?node ?label ?group WHERE {
+      { ?node a pkg:PolicyDocument ; rdfs:label ?label . FILTER NOT EXISTS { ?node pkg:sourceHash ?h } BIND("document" AS ?group) }
+      UNION { ?node a pkg:CreativeWork ; rdfs:label ?label . BIND("work" AS ?group) } }""").rows}  # the text before the rewrite
+    assert {("work", "上海市养老服务条例（试行）"), ("work", "上海市养老服务条例(试行)"),
+            ("document", "上海市养老服务条例（试行）"), ("document", "上海市养老服务条例(试行)")} <= before
+    listed: list[dict] = []
+    monkeypatch.setattr(views, "_nodes", lambda graph, store, query: listed.extend(results.run(store, views._PREFIX + query).rows))
+    views._documents(None, store)
+    assert {(row["group"], row["label"]) for row in listed if row["group"] != "source"} == before
