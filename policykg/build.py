@@ -323,8 +323,8 @@ def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dic
 
     # the matches first: making their lines overlaps the loads still under way
     generation.sync_units(MATCH_RECORD, triples.RESOLUTION_GRAPH.value, found, lines_of)
-    lines = ox.serialize(areas, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
-    generation.sync_units(SHARED_RECORD, triples.AREAS_GRAPH.value, [line.rstrip("\n") for line in lines], lambda units: units)
+    lines = ox.serialize(areas, format=ox.RdfFormat.N_QUADS).decode("utf-8").split("\n")  # (not splitlines: a literal may hold U+2028)
+    generation.sync_units(SHARED_RECORD, triples.AREAS_GRAPH.value, [line for line in lines if line], lambda units: units)
     record = {"places": list(places),
               "graphs": {graph: {document: sorted(forms) for document, forms in sorted(held.items())} for graph, held in sorted(titles.items())}}
     (generation.folder / TITLES_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

@@ -38,6 +38,13 @@ DEFAULT_PATH = "kg"
 READERS_GRACE = 300.0  # seconds a process keeps an older generation it read after opening a newer one
 
 
+
+# One quad on one N-Quads line as policykg's writer and Oxigraph's serializer write it (the shape
+# Generation.sync_units accepts): subject and predicate IRIs, an IRI or a literal, the graph's IRI.
+_IRI = r'<[^<>"{}|^`\\\x00-\x20]*>'
+_QUAD_LINE = re.compile(rf'{_IRI} {_IRI} (?:{_IRI}|"(?:[^"\\\n\r]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_IRI})?) <(?P<graph>[^<>"{{}}|^`\\\x00-\x20]*)> \.\n')
+_BLANK = re.compile(r'(?:^|\s)_:')
+
 class StoreError(RuntimeError):
     """A store that cannot be used as asked; the message names the path and the problem."""
 
@@ -319,17 +326,19 @@ class Generation:
 
     @staticmethod
     def _checked(record: str, graph: str, lines: list[str]) -> list[str]:
-        """Return N-Quads lines, each ending in a newline, once each is found to be a quad of ``graph``
-        without blank nodes. (IRIs hold no spaces, so a line's third field starts with its object.)"""
+        """Return N-Quads lines, each ending in a newline, once each is found to be one quad of
+        ``graph`` written as policykg's writer and Oxigraph's serializer write it: IRIs and literals
+        separated by single spaces, no blank node, no comment."""
         lines = [line if line.endswith("\n") else line + "\n" for line in lines]
-        tail = f" <{graph}> .\n"
         for line in lines:
-            subject, _, rest = line.partition(" ")
-            rest = rest.partition(" ")[2]  # after the predicate
-            if not line.endswith(tail):
+            found = _QUAD_LINE.fullmatch(line)
+            if found and found["graph"] == graph:
+                continue
+            if found:
                 raise ValueError(f"{record}: a quad given for {graph} is in another graph: {line.strip()}")
-            if subject.startswith("_:") or rest.startswith("_:"):
+            if _BLANK.search(line):
                 raise ValueError(f"{record}: the quads of {graph} have blank nodes, which cannot be compared across loads")
+            raise ValueError(f"{record}: not one quad of {graph} on one N-Quads line: {line.strip()[:200]}")
         return lines
 
     def _recorded_units(self, record: str, graph: str) -> tuple[set[str], int] | None:
@@ -342,7 +351,7 @@ class Generation:
         except (OSError, UnicodeDecodeError):
             return None
         found = re.fullmatch(r"# policykg units: <([^>]*)> (\d+) (\d+)", header)
-        units = set(data.splitlines())
+        units = set(data.split("\n")) - {""}  # one a line (splitlines would also cut at U+2028, which a unit may hold)
         if not found or found[1] != graph or len(units) != int(found[2]):
             return None  # another graph's, or not the record its header describes
         self.settle()

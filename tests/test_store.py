@@ -632,7 +632,7 @@ def test_a_build_changes_the_title_matches_in_place_and_ends_as_a_fresh_build(tm
 
 
 def _lines(quads: list[ox.Quad]) -> list[str]:
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
+    return [line + "\n" for line in ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").split("\n") if line]
 
 
 def test_a_record_that_does_not_match_its_graph_is_not_trusted(tmp_path):
@@ -733,3 +733,32 @@ def test_optimize_alone_merges_and_keeps_everything_else(tmp_path):
     empty.write_bytes(b"")
     failed = build([empty], KnowledgeStore(tmp_path / "new"), optimize=True)  # nothing to merge into: no store is made
     assert failed.failed and not KnowledgeStore(tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("line, message", [
+    ("<https://example.org/s> <https://example.org/p> <https://example.org/g> .", "not one quad"),  # a triple of the default graph
+    ("<https://example.org/s> <https://example.org/p> <https://example.org/o> <https://example.org/other> .\n"
+     "<https://example.org/s> <https://example.org/p> <https://example.org/o> <https://example.org/g> .", "not one quad"),  # two lines in one
+    ("<https://example.org/s>\t<https://example.org/p>\t_:b <https://example.org/g> .", "blank nodes"),
+    ("<https://example.org/s> <https://example.org/p>  _:b <https://example.org/g> .", "blank nodes"),
+    ("_:b <https://example.org/p> <https://example.org/o> <https://example.org/g> .", "blank nodes"),
+    ("<https://example.org/s> <https://example.org/p> <https://example.org/o> <https://example.org/other> .", "in another graph"),
+])
+def test_units_are_refused_unless_each_line_is_one_quad_of_the_graph(tmp_path, line, message):
+    store = KnowledgeStore(tmp_path / "kg")
+    with store.transaction() as generation, pytest.raises(ValueError, match=message):
+        generation.sync_units("r.txt", "https://example.org/g", ["x"], lambda _: [line])
+
+
+def test_units_may_hold_anything_a_literal_may(tmp_path):
+    store = KnowledgeStore(tmp_path / "kg")
+    text = 'a "quoted" \\ back\nslash _:b <https://example.org/g> .\t\u2028'
+    quad = ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal(text, language="zh"), ox.NamedNode("https://example.org/g"))
+    unit = "x\u2028y"  # a unit may hold it too: the record is cut at newlines only
+    lines_of = lambda units: _lines([quad] * len(units))  # noqa: E731
+    with store.transaction() as generation:
+        assert generation.sync_units("r.txt", "https://example.org/g", [unit], lines_of) == 1
+    assert snapshot(store) == {quad}
+    with store.transaction() as generation:
+        assert generation.sync_units("r.txt", "https://example.org/g", [unit], lines_of) == 0  # the record believed
+    assert snapshot(store) == {quad}
