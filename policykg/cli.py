@@ -153,22 +153,36 @@ def build(paths: tuple[str, ...], store_path: str, gazetteer: str | None, infer:
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
     click.echo(f"built {len(report.documents)} document(s){unchanged}{removed}, {report.quads} quads, in {report.seconds:.2f} s into {store_path}")
-    if keep_answers:
-        import time
-
-        from policykg.server import keep_answers as keep
-
-        started = time.perf_counter()
-        try:
-            asked = keep(store)
-        except _DOMAIN_ERRORS as error:
-            raise _fail(error) from None
-        click.echo(f"kept the answers of {asked} named queries and of the home and network pages in {time.perf_counter() - started:.2f} s")
     if report.failed:
         click.echo(f"failed {len(report.failed)} file(s), not built (what the store held from them is unchanged):", err=True)
         for failure in report.failed:
             click.echo(f"  {' '.join(failure.split())}", err=True)
+    if keep_answers:
+        _keep_answers(store)
+    if report.failed:
         sys.exit(1)
+
+
+def _keep_answers(store: KnowledgeStore) -> None:
+    import time
+
+    from policykg.server import keep_answers
+
+    try:
+        store.generation()
+    except StoreError:
+        return  # nothing was ever built here: no graph to keep answers of (the failures said why)
+    started = time.perf_counter()
+    try:
+        asked, kept = keep_answers(store)
+    except _DOMAIN_ERRORS as error:
+        raise _fail(error) from None
+    seconds = time.perf_counter() - started
+    if kept == asked:
+        click.echo(f"kept the answers of {asked} named queries and of the home and network pages in {seconds:.2f} s")
+    else:
+        click.echo(f"warning: kept the answers of {kept} of {asked} named queries in {seconds:.2f} s; the others are evaluated each time "
+                   "they are asked (a store this user may only read, a full disk, or an answer over 64 MB)", err=True)
 
 
 @main.command("remove")

@@ -68,16 +68,19 @@ def _home(store: KnowledgeStore) -> tuple[list[dict], list[dict]]:
     return documents, statistics(store)["classes"].rows
 
 
-def keep_answers(store: KnowledgeStore) -> int:
+def keep_answers(store: KnowledgeStore) -> tuple[int, int]:
     """Ask of the store's current generation every named query without parameters, then what
     the home page and the network page ask, so that their answers are kept with it and read,
     not evaluated, from the first time anyone asks (``policykg build --keep-answers``; the
-    server's keeper does the same in its query workers). Return how many named queries it asked."""
+    server's keeper does the same in its query workers). Return how many named queries it
+    asked and how many of their answers are kept (keeping is best effort: a store this user
+    may only read, a full disk or an answer over the size limit keep nothing)."""
     named = [query for query in queries.all_queries() if not query.parameters]
     for query in named:
         results.run(store, query)
     keep_pages(store)
-    return len(named)
+    generation = store.generation()
+    return len(named), sum(answers.path(generation, query.text).exists() for query in named)
 
 
 def keep_pages(store: KnowledgeStore) -> None:

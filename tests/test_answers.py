@@ -338,3 +338,22 @@ def test_build_with_keep_answers_keeps_what_the_queries_and_pages_ask_before_any
     reader = store.reader()
     for query in named:  # what is read back is what evaluation gives
         assert _terms(answers.read(generation, query.text)) == _terms(reader.query(query.text, use_default_graph_as_union=True))
+
+
+def test_build_with_keep_answers_lists_failures_first_and_says_when_it_could_not_keep(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, ["build", str(empty), "--store", str(tmp_path / "none"), "--keep-answers"])
+    assert result.exit_code == 1  # nothing built, nothing to keep: the failure is what it says
+    assert result.output.splitlines()[1:] == ["failed 1 file(s), not built (what the store held from them is unchanged):", f"  {empty}: the file is empty"]
+    monkeypatch.setattr(answers, "MAX_BYTES", 0)  # every answer over the size limit: none can be kept
+    result = CliRunner().invoke(main, ["build", str(SEED), str(empty), "--store", str(tmp_path / "kg"), "--keep-answers"])
+    named = [query for query in queries.all_queries() if not query.parameters]
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[1:3] == ["failed 1 file(s), not built (what the store held from them is unchanged):", f"  {empty}: the file is empty"]
+    assert lines[3].startswith(f"warning: kept the answers of 0 of {len(named)} named queries in ") and len(lines) == 4
