@@ -7,6 +7,7 @@ at the end of a paragraph and assigns its bodies to every sentence of that parag
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable
@@ -228,11 +229,15 @@ def _joined(name: str, gazetteer: Gazetteer) -> list[str]:
 def _spread_responsibility(found: list[tuple[int, object]], sentences: list[Sentence], text: str) -> list[tuple[int, object]]:
     """Give the lead and partners of a paragraph's responsibility list to each sentence of it."""
     out = list(found)
-    line_of = [text.count("\n", 0, sentence.span.start) for sentence in sentences]
+    breaks = [index for index, char in enumerate(text) if char == "\n"]
+    line_of = [bisect.bisect_left(breaks, sentence.span.start) for sentence in sentences]  # newlines before each sentence
+    on_line: dict[int, list[int]] = {}
+    for index, line in enumerate(line_of):
+        on_line.setdefault(line, []).append(index)
     for index, mention in found:
         if mention.role == "mention" or not agencies.is_responsibility(sentences[index].text):
             continue
-        for other, sentence in enumerate(sentences):
-            if other != index and line_of[other] == line_of[index] and not sentence.is_heading:
+        for other in on_line[line_of[index]]:
+            if other != index and not sentences[other].is_heading:
                 out.append((other, mention))
     return out

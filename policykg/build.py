@@ -90,12 +90,19 @@ class Extracted:
 def _extract_one(path: Path, gazetteer: Gazetteer, scratch: Path, max_bytes: int) -> Extracted | str:
     """Read and extract one file into an N-Quads file in ``scratch``; return what was written, or the error message."""
     try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # its name is not text: neither the graph nor a later build could name the file
+        return f"{os.fsencode(path).decode('utf-8', 'backslashreplace')}: the file name is not valid UTF-8; rename the file"
+    try:
         extraction = pipeline.extract(reader.read(path, max_bytes), gazetteer)
     except (reader.ReadError, pipeline.ExtractionError) as error:
         return str(error)
     except Exception as error:  # noqa: BLE001 - a fault of policykg's, not of the file: say so, and build the others
         return f"{path}: policykg failed on this file ({type(error).__name__}: {' '.join(str(error).split())}); please report it"
     written = triples.quads(extraction)
+    longest = max((len(line.encode("utf-8")) for line in written.lines if len(line) > MAX_LINE_BYTES // 4), default=0)
+    if longest > MAX_LINE_BYTES:  # its text, one literal: Oxigraph would stop the whole load at it
+        return f"{path}: too large to store: its text is {longest / 2**20:.1f} MB as one N-Quads literal, and the store loads at most {MAX_LINE_BYTES / 2**20:.3g} MB a statement; split the file"
     graph = triples.graph_iri(extraction).value
     target = scratch / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]}.nq"
     target.write_text("".join(written.lines), encoding="utf-8")
@@ -350,6 +357,7 @@ REWRITE_SHARE = 0.5
 SHARED_RECORD = "shared.nq"  # in each generation: the graph of policy areas, an N-Quads line a unit (Generation.sync_units)
 MATCH_RECORD = "matches.txt"  # in each generation: its title matches, one a line, to write only those a build changes
 TITLES_RECORD = "titles.json"  # in each generation: the document titles of each document graph and the place names matched with
+MAX_LINE_BYTES = 16 * 2**20 - 2**16  # Oxigraph's N-Quads parser holds at most 16 MiB of one statement
 BATCH_QUADS = 250_000  # quads bulk-loaded at once: bounds the loader's memory, and loading overlaps extraction
 
 

@@ -116,6 +116,7 @@ PATHOLOGICAL = {
     "a title of spaces before an open 〔": "第" * 20000 + "\u3000" * 20000 + "〔" * 20000,
     "one sentence of 1 MB": "市民政局会同市财政局推进养老服务" * 30000,
     "a header line of labels": "文号：发布机构：" * 20000,
+    "100,000 lines of a sentence each": "新增养老床位100张。\n" * 100000,
 }
 
 
@@ -132,3 +133,33 @@ def test_unbalanced_marks_cite_nothing_that_is_not_closed(gazetteer):
     text = "某市民政局关于印发《2025年养老服务工作要点的通知\n一、依据《养老机构管理办法》和《未闭合的条例开展检查。\n"
     result = pipeline.extract(reader.Source("p.txt", text, "utf-8", "text", "0" * 64), gazetteer)
     assert [record.title for _, record in result.found["citations"]] == ["养老机构管理办法"]
+
+
+def test_a_document_whose_text_is_too_large_for_one_statement_is_named_and_the_others_built(tmp_path, monkeypatch):
+    from policykg import build as build_module
+    from policykg.store import KnowledgeStore
+
+    from support import SEED
+
+    monkeypatch.setattr(build_module, "MAX_LINE_BYTES", 2**18)  # 0.25 MB (16 MB in truth: a test need not write that much)
+    large = tmp_path / "large.txt"
+    large.write_text("某市民政局关于加强养老服务的通知\n" + "新增养老床位100张。\n" * 12000, encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "kg")
+    report = build_module.build([large, SEED], store, jobs=1)
+    assert report.failed == [f"{large}: too large to store: its text is 0.3 MB as one N-Quads literal, and the store loads at most 0.25 MB a statement; split the file"]
+    assert report.documents == [str(SEED)]
+
+
+def test_a_file_whose_name_is_not_utf8_is_named_and_the_others_built(tmp_path):
+    import os
+
+    from policykg.build import build
+    from policykg.store import KnowledgeStore
+
+    from support import SEED
+
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/\xff\xfe.txt"))  # a name from another system's encoding
+    odd.write_text("某市民政局关于加强养老服务的通知\n新增养老床位100张。\n", encoding="utf-8")
+    report = build([tmp_path, SEED], KnowledgeStore(tmp_path / "kg"))
+    assert report.failed == [f"{tmp_path}/\\xff\\xfe.txt: the file name is not valid UTF-8; rename the file"]
+    assert report.documents == [str(SEED)]
