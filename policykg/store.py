@@ -37,13 +37,12 @@ SCRATCH = "incoming"
 DEFAULT_PATH = "kg"
 READERS_GRACE = 300.0  # seconds a process keeps an older generation it read after opening a newer one
 
-
-
 # One quad on one N-Quads line as policykg's writer and Oxigraph's serializer write it (the shape
 # Generation.sync_units accepts): subject and predicate IRIs, an IRI or a literal, the graph's IRI.
 _IRI = r'<[^<>"{}|^`\\\x00-\x20]*>'
 _QUAD_LINE = re.compile(rf'{_IRI} {_IRI} (?:{_IRI}|"(?:[^"\\\n\r]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_IRI})?) <(?P<graph>[^<>"{{}}|^`\\\x00-\x20]*)> \.\n')
 _BLANK = re.compile(r'(?:^|\s)_:')
+
 
 class StoreError(RuntimeError):
     """A store that cannot be used as asked; the message names the path and the problem."""
