@@ -212,10 +212,6 @@ class _Writer:
         """The lines written, each once, in the order first written."""
         return list(dict.fromkeys(self.lines))
 
-    def quads(self) -> list[ox.Quad]:
-        """The statements as Oxigraph quads (for the small shared graphs, which are added, not loaded from a file)."""
-        return list(ox.parse("".join(self.nquads()), format=ox.RdfFormat.N_QUADS))
-
 
 def kind_iri(cls) -> ox.NamedNode:
     """Return the SKOS concept of a document kind (the class's local name: Scheme, Opinion …)."""
@@ -391,8 +387,8 @@ def area_iri(area: str) -> ox.NamedNode:
     return ox.NamedNode(f"{ID_BASE}area/{area}")
 
 
-def area_quads(scheme) -> list[ox.Quad]:
-    """Return the policy-area scheme as SKOS concepts in its own named graph."""
+def area_quads(scheme) -> DocumentQuads:
+    """Return the policy-area scheme (and the document kinds) as SKOS concepts in its own named graph."""
     out = _Writer(AREAS_GRAPH)
     root = ox.NamedNode(f"{ID_BASE}area-scheme")
     out.add(root, _RDF_TYPE, ox.NamedNode(_SKOS + "ConceptScheme"))
@@ -415,7 +411,7 @@ def area_quads(scheme) -> list[ox.Quad]:
         for keyword in area.keywords:
             out.text(node, ox.NamedNode(_SKOS + "hiddenLabel"), keyword, "zh")
     _kind_scheme(out)
-    return out.quads()
+    return DocumentQuads(out.nquads(), out.statements)
 
 
 def _kind_scheme(out: _Writer) -> None:

@@ -284,11 +284,13 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
             # (a generation started empty holds only what was carried: the rest is written below, then merged)
         generation.drop([graph for graph in removed if graph in plan.present])
         titles = _titles_after(store, {graph: extracted.titles for graph, extracted in chosen.items()}, set(removed))
-        shared = {triples.ONTOLOGY_GRAPH.value: ontology, triples.AREAS_GRAPH.value: triples.area_quads(AreaScheme.load())}
-        rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {graph: search.index_rows(graph, triples.statements(quads)) for graph, quads in shared.items()}
+        areas = triples.area_quads(AreaScheme.load())
+        rows = {graph: extracted.rows for graph, extracted in chosen.items()} | {
+            triples.ONTOLOGY_GRAPH.value: search.index_rows(triples.ONTOLOGY_GRAPH.value, triples.statements(ontology)),
+            triples.AREAS_GRAPH.value: search.index_rows(triples.AREAS_GRAPH.value, areas.statements)}
         with ThreadPoolExecutor(max_workers=1) as indexer:  # the search index is written while the last loads run
             indexed = indexer.submit(search.update_index, generation.folder, generation.previous, rows, removed)
-            matches = _write_corpus_graphs(generation, shared[triples.AREAS_GRAPH.value], titles, plan.gazetteer.place_names)
+            matches = _write_corpus_graphs(generation, areas, titles, plan.gazetteer.place_names)
             if plan.infer:
                 from policykg.ontology.rules import rules
 
@@ -299,7 +301,7 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
             indexed.result()
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed
-    report.quads = sum(extracted.count for extracted in chosen.values()) + sum(len(quads) for quads in shared.values()) + matches
+    report.quads = sum(extracted.count for extracted in chosen.values()) + len(ontology) + len(areas.lines) + matches
 
 
 def _merge_only(generation, report: BuildReport) -> None:
@@ -313,7 +315,7 @@ def _merge_only(generation, report: BuildReport) -> None:
     report.merge_seconds = generation.finish(optimize=True)
 
 
-def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dict[str, set[str]]], places: tuple[str, ...]) -> int:
+def _write_corpus_graphs(generation, areas: triples.DocumentQuads, titles: dict[str, dict[str, set[str]]], places: tuple[str, ...]) -> int:
     """Write the graphs drawn from the whole corpus rather than from one document: the policy
     ``areas``, and the title matches among the documents' ``titles`` (by graph, as
     :func:`_titles_after` gives them), whose jurisdiction prefixes are the gazetteer's ``places``.
@@ -330,8 +332,7 @@ def _write_corpus_graphs(generation, areas: list[ox.Quad], titles: dict[str, dic
 
     # the matches first: making their lines overlaps the loads still under way
     generation.sync_units(MATCH_RECORD, triples.RESOLUTION_GRAPH.value, found, lines_of)
-    lines = ox.serialize(areas, format=ox.RdfFormat.N_QUADS).decode("utf-8").split("\n")  # (not splitlines: a literal may hold U+2028)
-    generation.sync_units(SHARED_RECORD, triples.AREAS_GRAPH.value, [line for line in lines if line], lambda units: units)
+    generation.sync_units(SHARED_RECORD, triples.AREAS_GRAPH.value, [line.rstrip("\n") for line in areas.lines], lambda units: units)
     record = {"places": list(places),
               "graphs": {graph: {document: sorted(forms) for document, forms in sorted(held.items())} for graph, held in sorted(titles.items())}}
     (generation.folder / TITLES_RECORD).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
@@ -419,7 +420,7 @@ def remove(paths: Iterable[str | Path], store: KnowledgeStore) -> list[str]:
         generation.drop([*graphs, triples.INFERRED_GRAPH.value])  # inferred from what is gone: dropped, as by a build without --infer
         areas = triples.area_quads(AreaScheme.load())
         _write_corpus_graphs(generation, areas, titles, Gazetteer.load().place_names if places is None else places)
-        search.update_index(generation.folder, generation.previous, {triples.AREAS_GRAPH.value: search.index_rows(triples.AREAS_GRAPH.value, triples.statements(areas))}, graphs)
+        search.update_index(generation.folder, generation.previous, {triples.AREAS_GRAPH.value: search.index_rows(triples.AREAS_GRAPH.value, areas.statements)}, graphs)
     return graphs
 
 
