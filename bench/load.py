@@ -39,14 +39,14 @@ GROUP BY ?title ORDER BY DESC(?n) ?title LIMIT 1"""
 
 
 @contextmanager
-def serve(store: Path, workers: int = 2, time_limit: float = 30.0) -> Iterator[str]:
+def serve(store: Path, workers: int = 2, time_limit: float = 30.0, keep_answers: bool = True) -> Iterator[str]:
     """Run `policykg serve` for ``store`` on a free loopback port; yield its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = tempfile.TemporaryFile()  # the server logs each request: a pipe nobody reads would fill and stop it
     process = subprocess.Popen([sys.executable, "-m", "policykg", "serve", "--store", str(store), "--port", str(port),
-                                "--workers", str(workers), "--time-limit", str(time_limit)],
+                                "--workers", str(workers), "--time-limit", str(time_limit)] + ([] if keep_answers else ["--no-keep-answers"]),
                                stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:

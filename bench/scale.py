@@ -6,7 +6,8 @@ document's extractor version changed (as after an upgrade), and pyoxigraph's bul
 quads alone (the floor the build is compared with), with and without merging its files. At 1,000 documents: each named query's median
 and p95 latency on the store, evaluated and read back from the answer kept with the generation
 (and how long keeping every answer takes, as build --keep-answers does), the time to build
-each view of the network page,
+each view of the network page, each named query asked over HTTP of `policykg serve` on loopback (the
+SPARQL endpoint and the query's page, answers kept),
 and on the same quads in an rdflib in-memory Dataset, with the ratio; and how much of what the
 generator planted the extraction finds.
 
@@ -28,8 +29,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import rdflib
 
@@ -39,6 +42,7 @@ from policykg.store import KnowledgeStore, bind_values
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import Truth, generate  # noqa: E402
+from load import serve  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 QUERY_SIZE = 1000
@@ -153,6 +157,25 @@ def _query_rows(store: KnowledgeStore, nquads: bytes) -> list[dict]:
                      "kept_median_ms": kept[0], "kept_p95_ms": kept[1],
                      "rdflib_median_ms": rdflib_ms, "ratio": ratio})
         print(f"  {name}: {oxigraph[0]:.1f} ms; rdflib {ratio}", file=sys.stderr)
+    return rows
+
+
+def _served_rows(store: KnowledgeStore) -> list[dict]:
+    """Each named query as an analyst's tool asks it of `policykg serve` on loopback, its answer
+    kept (as after build --keep-answers, or once the server's keeper has run): the SPARQL endpoint
+    (the query's text, its parameters bound, as SPARQL JSON) and the query's page, end to end."""
+    rows = []
+    with serve(store.path, keep_answers=False) as base, httpx.Client(base_url=base, timeout=60) as client:
+        for name in queries.names():
+            query = queries.load(name)
+            values = PARAMS.get(name, {})
+            text = bind_values(query.text, {key: ox.Literal(value) for key, value in values.items()})
+            ask = partial(client.get, "/sparql", params={"query": text}, headers={"Accept": "application/sparql-results+json"})
+            page = partial(client.get, f"/queries/{name}", params=values)
+            ask().raise_for_status(), page().raise_for_status()  # the first ask of a text with values bound evaluates it
+            endpoint, shown = _timings(ask, QUERY_RUNS), _timings(page, QUERY_RUNS)
+            rows.append({"query": name, "endpoint_median_ms": endpoint[0], "endpoint_p95_ms": endpoint[1],
+                         "page_median_ms": shown[0], "page_p95_ms": shown[1]})
     return rows
 
 
@@ -272,6 +295,10 @@ def main() -> None:
                 keep_answers(store)
                 builds[-1]["keep_s"] = time.perf_counter() - started
                 query_rows = _query_rows(store, dumped.read_bytes())
+                store.release(keep_last=False)
+                served = {row["query"]: row for row in _served_rows(store)}
+                for row in query_rows:
+                    row.update(served[row["query"]])
                 truth_rows = _truth_rows(store, truth)
             store.release(keep_last=False)
             child = subprocess.run([sys.executable, "-c", CHANGE, str(store_path), str(documents), str(options.jobs)],
@@ -292,9 +319,12 @@ def main() -> None:
                           ("bulk merge s", "bulk_merge_s", ".1f"), ("merged_vs_merged", "merged_vs_merged", ".2f")]))
     if query_rows:
         print(f"\nNamed queries at {options.query_at} documents (ms; evaluated by oxigraph up to {QUERY_RUNS} runs, at least 3; "
-              f"kept: the answer kept with the generation, read back; rdflib {RDFLIB_RUNS})")
+              f"kept: the answer kept with the generation, read back; endpoint and page: asked over HTTP of policykg serve on loopback, "
+              f"as SPARQL JSON and as the query's page, the answers kept; rdflib {RDFLIB_RUNS})")
         print(_table(query_rows, [("query", "query", ""), ("rows", "rows", ","), ("median", "median_ms", ".1f"), ("p95", "p95_ms", ".1f"),
                                   ("kept median", "kept_median_ms", ".1f"), ("kept p95", "kept_p95_ms", ".1f"),
+                                  ("endpoint median", "endpoint_median_ms", ".1f"), ("endpoint p95", "endpoint_p95_ms", ".1f"),
+                                  ("page median", "page_median_ms", ".1f"), ("page p95", "page_p95_ms", ".1f"),
                                   ("rdflib median", "rdflib_median_ms", ".0f"), ("ratio", "ratio", "")]))
         print(f"\nNetwork page views at {options.query_at} documents (their queries evaluated, median of 3 runs)")
         print(_table(view_rows, [("view", "view", ""), ("nodes", "nodes", ","), ("edges", "edges", ","), ("s", "seconds", ".1f")]))

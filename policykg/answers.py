@@ -9,6 +9,11 @@ documents. A build writes a new generation, which starts with no answers (unless
 merged the database's files: the graph is the same, and its answers are carried over), so a kept
 answer is never stale; it is removed with its generation.
 
+What is sent is kept too: the endpoint keeps each response it makes from a kept answer (the
+bytes for one format and row limit, :func:`response`), so a named query with tens of thousands
+of rows is answered over HTTP in milliseconds, not in the few hundred it takes to write them as
+SPARQL JSON; and a page reads only the rows it shows (:func:`read` with a limit).
+
 Keeping is best effort: a generation this process may only read, a full disk or an answer
 over :data:`MAX_BYTES` just means the query is evaluated again next time. A kept file that
 cannot be parsed (to its last row) is removed and the query evaluated again. A query whose
@@ -42,13 +47,17 @@ _TSV = ox.QueryResultsFormat.TSV
 # anywhere in the text, strings and comments included: keeping too little is only slower)
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
 _STALE_PART = 600.0  # seconds after which a half-written file is a killed writer's
+_RESPONSE = ".out"  # a kept response's suffix (an answer's is .tsv)
+_RESPONSE_HEAD = b"policykg response\n"  # what a kept response starts with: a file without it is not read
 
 
 class Kept:
-    """A SELECT answer read whole: ``variables`` and its solutions, like pyoxigraph's QuerySolutions."""
+    """A SELECT answer read back: ``variables`` and its solutions, like pyoxigraph's QuerySolutions;
+    ``total`` is the number of solutions of the whole answer, of which a read with a limit holds the first."""
 
-    def __init__(self, variables: list[ox.Variable], solutions: list[ox.QuerySolution]):
+    def __init__(self, variables: list[ox.Variable], solutions: list[ox.QuerySolution], total: int | None = None):
         self.variables, self._solutions = variables, solutions
+        self.total = len(solutions) if total is None else total
 
     def __iter__(self):
         return iter(self._solutions)
@@ -73,23 +82,38 @@ def asked() -> Iterator[None]:
         _asked.reset(token)
 
 
-def path(generation: Path, sparql: str, asked: bool = False) -> Path:
+def path(generation: Path, sparql: str, asked: bool = False, form: str = "") -> Path:
     """Where the answer of ``sparql`` (with its values bound) on ``generation`` is kept, or with
-    ``asked`` where it is kept when asked inside :func:`asked`."""
-    digest = hashlib.sha256(f"{_VERSION}\n{sparql}".encode("utf-8")).hexdigest()[:32]
+    ``asked`` where it is kept when asked inside :func:`asked`; with ``form``, where a response
+    made from it is kept (see :func:`response`)."""
+    key = f"{_VERSION}\n{sparql}\n{form}" if form else f"{_VERSION}\n{sparql}"  # an answer's key as before responses were kept
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     folder = Path(generation) / FOLDER
-    return (folder / ASKED if asked else folder) / f"{digest}.tsv"
+    return (folder / ASKED if asked else folder) / f"{digest}{_RESPONSE if form else '.tsv'}"
 
 
-def _parse(data: bytes) -> Kept:
+def _parse(data: bytes, limit: int | None = None) -> Kept:
+    """Parse a kept answer, or with ``limit`` only its first rows: SPARQL TSV writes a solution a
+    line (a literal's line breaks are escaped), so the rest is only counted."""
+    total = data.count(b"\n") - 1
+    if limit is not None and total > limit:
+        data = data[: _line_end(data, limit + 1)]
     solutions = ox.parse_query_results(data, _TSV)
-    return Kept(list(solutions.variables), list(solutions))  # every row now: a bad one raises here, not in the caller
+    return Kept(list(solutions.variables), list(solutions), total)  # every row read now: a bad one raises here, not in the caller
 
 
-def read(generation: Path, sparql: str) -> Kept | None:
-    """The answer kept for ``sparql`` on ``generation``, or None when there is none or it cannot
-    be read whole (then it is removed). Needs no database: a file, read whole even if a build
-    removes the generation meanwhile."""
+def _line_end(data: bytes, lines: int) -> int:
+    """The offset just past the ``lines``-th line break of ``data``."""
+    end = -1
+    for _ in range(lines):
+        end = data.index(b"\n", end + 1)
+    return end + 1
+
+
+def read(generation: Path, sparql: str, limit: int | None = None) -> Kept | None:
+    """The answer kept for ``sparql`` on ``generation`` (with ``limit``, its first solutions and
+    its total), or None when there is none or it cannot be read (then it is removed). Needs no
+    database: a file, read whole even if a build removes the generation meanwhile."""
     for kept in (path(generation, sparql), path(generation, sparql, asked=True)):
         try:
             data = kept.read_bytes()
@@ -98,10 +122,31 @@ def read(generation: Path, sparql: str) -> Kept | None:
         try:
             if not data.endswith(b"\n"):  # a SELECT's TSV has at least its header line
                 raise ValueError("cut short")
-            return _parse(data)
+            return _parse(data, limit)
         except (SyntaxError, ValueError):
             kept.unlink(missing_ok=True)
     return None
+
+
+def response(generation: Path, sparql: str, form: str) -> bytes | None:
+    """The response kept for ``sparql`` on ``generation`` in ``form`` (what made it: the
+    endpoint's format, row limit and serialiser), or None. A response is the bytes a server
+    sends, made once from the answer: tens of thousands of rows as SPARQL JSON take a few
+    hundred milliseconds to make and a few to read."""
+    for kept in (path(generation, sparql, form=form), path(generation, sparql, asked=True, form=form)):
+        try:
+            data = kept.read_bytes()
+        except OSError:
+            continue
+        if data.startswith(_RESPONSE_HEAD):
+            return data[len(_RESPONSE_HEAD) :]
+        kept.unlink(missing_ok=True)  # cut short or not one of ours
+    return None
+
+
+def keep_response(generation: Path, sparql: str, form: str, data: bytes) -> None:
+    """Keep ``data``, the response made from the answer of ``sparql`` in ``form`` (best effort)."""
+    _keep(generation, path(generation, sparql, asked=_asked.get(), form=form), _RESPONSE_HEAD + data)
 
 
 def keeps(sparql: str) -> bool:
@@ -109,10 +154,11 @@ def keeps(sparql: str) -> bool:
     return not _VOLATILE.search(sparql)
 
 
-def select(store: ox.Store, generation: Path, sparql: str):
+def select(store: ox.Store, generation: Path, sparql: str, limit: int | None = None):
     """Answer ``sparql`` over the union of the graphs of ``store`` (opened on ``generation``):
-    from the answer kept for it, else by evaluating it and keeping a SELECT's solutions."""
-    kept = read(generation, sparql) if keeps(sparql) else None
+    from the answer kept for it, else by evaluating it and keeping a SELECT's solutions (of which,
+    with ``limit``, the first are returned, with their ``total``)."""
+    kept = read(generation, sparql, limit) if keeps(sparql) else None
     if kept is not None:
         return kept
     result = store.query(sparql, use_default_graph_as_union=True)
@@ -122,7 +168,7 @@ def select(store: ox.Store, generation: Path, sparql: str):
     result.serialize(buffer, _TSV)
     data = buffer.getvalue()
     _keep(generation, path(generation, sparql, asked=_asked.get()), data)
-    return _parse(data)
+    return _parse(data, limit)
 
 
 def carry(previous: Path, fresh: Path) -> None:
@@ -164,7 +210,7 @@ def _tidy(folder: Path) -> int:
     """Remove what killed writers left half-written; return how many answers the folder keeps."""
     answers = 0
     for entry in os.scandir(folder):
-        if entry.name.endswith(".tsv"):
+        if entry.name.endswith((".tsv", _RESPONSE)):
             answers += 1
         elif entry.name.endswith(".part"):
             try:

@@ -9,9 +9,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 
 import pyoxigraph as ox
 
+from policykg.answers import Kept
 from policykg.queries import NamedQuery, QueryError
 from policykg.store import KnowledgeStore, StoreError
 
@@ -25,6 +27,12 @@ FORMATS = ("table", "csv", "tsv", "json")
 class Table:
     columns: list[str]
     rows: list[dict[str, object]]
+    total: int | None = None  # rows of the whole answer, when ``rows`` holds only its first (run with a limit)
+
+    @property
+    def size(self) -> int:
+        """The number of rows of the whole answer."""
+        return len(self.rows) if self.total is None else self.total
 
 
 def value(term) -> object:
@@ -45,8 +53,10 @@ def value(term) -> object:
     return term.value
 
 
-def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str] | None = None, keep: bool = False) -> Table | bool | list:
-    """Run a named query (with its parameters) or SPARQL text; SELECT gives a Table.
+def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str] | None = None, keep: bool = False,
+        limit: int | None = None) -> Table | bool | list:
+    """Run a named query (with its parameters) or SPARQL text; SELECT gives a Table, with
+    ``limit`` one of its first rows and the number of all (what a page shows).
 
     The answer of a named query is kept with the store generation (:mod:`policykg.answers`),
     that of SPARQL text only with ``keep=True`` (policykg's own queries: trace, views, stats)."""
@@ -62,9 +72,9 @@ def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str
         name, text = query.name, query.text
     else:
         name, text = "SPARQL query", query
-    ask = store.answer if keep or isinstance(query, NamedQuery) else store.query
+    bindings = {key: ox.Literal(item) for key, item in params.items()}
     try:
-        result = ask(text, {key: ox.Literal(item) for key, item in params.items()})
+        result = store.answer(text, bindings, limit) if keep or isinstance(query, NamedQuery) else store.query(text, bindings)
     except SyntaxError as error:
         raise QueryError(f"{name}: invalid SPARQL: {' '.join(str(error).split())}") from None
     except StoreError:
@@ -76,8 +86,11 @@ def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str
     if isinstance(result, ox.QueryTriples):
         return list(result)
     columns = [variable.value for variable in result.variables]
-    rows = [{column: value(solution[column]) for column in columns} for solution in result]
-    return Table(columns, rows)
+    solutions = iter(result)
+    rows = [{column: value(solution[column]) for column in columns} for solution in islice(solutions, limit)]
+    if limit is None:
+        return Table(columns, rows)
+    return Table(columns, rows, result.total if isinstance(result, Kept) else len(rows) + sum(1 for _ in solutions))
 
 
 def _width(text: str) -> int:

@@ -29,7 +29,7 @@ from werkzeug.wrappers import Request, Response
 
 from policykg import answers, queries, results
 from policykg.graph_builder.triples import ID_BASE
-from policykg.sparql import GRAPH_TYPES, QueryPool, choose
+from policykg.sparql import GRAPH_TYPES, ROW_LIMIT, QueryPool, answer, choose
 from policykg.store import KnowledgeStore, StoreError
 
 HERE = Path(__file__).parent
@@ -76,10 +76,10 @@ def keep_answers(store: KnowledgeStore) -> tuple[int, int]:
     asked and how many of their answers are kept (keeping is best effort: a store this user
     may only read, a full disk or an answer over the size limit keep nothing)."""
     named = [query for query in queries.all_queries() if not query.parameters]
-    for query in named:
-        results.run(store, query)
+    reader, generation = store.reader_of_generation()
+    for query in named:  # kept as the endpoint answers it by default, SPARQL JSON within its row limit: the answer is kept too
+        answer(reader, query.text, [], "json", ROW_LIMIT, generation=generation)
     keep_pages(store)
-    generation = store.generation()
     return len(named), sum(answers.path(generation, query.text).exists() for query in named)
 
 
@@ -108,7 +108,7 @@ def _keep_pages(path: str, parent: int) -> None:
 class App:
     """The WSGI application; ``App("kg")`` serves the store in ./kg."""
 
-    def __init__(self, store_path: str | Path, time_limit: float = 10.0, row_limit: int = 10000, workers: int = 2, max_body: int = 2**20):
+    def __init__(self, store_path: str | Path, time_limit: float = 10.0, row_limit: int = ROW_LIMIT, workers: int = 2, max_body: int = 2**20):
         self.store = KnowledgeStore(store_path)
         self.store.reader()  # fail now, with the store's own message, if there is nothing to serve
         self.store.release(keep_last=False)  # and hold no generation until a page reads one
@@ -153,7 +153,7 @@ class App:
                             if self._stop.is_set():
                                 return
                             if not named.parameters and not answers.path(generation, named.text).exists():
-                                pool.run(named.text, [], "tsv")  # a query past the time limit is left to the pages
+                                pool.run(named.text, [], "json")  # the answer, and the response most clients ask for; a query past the time limit is left to the pages
                         pages = multiprocessing.get_context("spawn").Process(target=_keep_pages, args=(str(self.store.path), os.getpid()), daemon=True)
                         pages.start()
                         while pages.is_alive():
@@ -226,12 +226,12 @@ class App:
         if not query:
             return self._text(400, "no query: give it as ?query=, as a form field query, or as a POST body of type application/sparql-query")
         graphs = request.values
-        answer = self.pool.run(query, list(request.accept_mimetypes), request.args.get("format"),
+        answered = self.pool.run(query, list(request.accept_mimetypes), request.args.get("format"),
                                graphs.getlist("default-graph-uri"), graphs.getlist("named-graph-uri"))
         headers = dict(_CORS)
-        if answer.truncated:
+        if answered.truncated:
             headers["X-Policykg-Truncated"] = f"only the first {self.row_limit} results are returned"
-        return Response(answer.body, answer.status, content_type=answer.content_type, headers=headers)
+        return Response(answered.body, answered.status, content_type=answered.content_type, headers=headers)
 
     def _text(self, status: int, message: str) -> Response:
         return Response(message + "\n", status, content_type="text/plain; charset=utf-8", headers=_CORS)
@@ -257,7 +257,7 @@ class App:
             return self._text(400, f"unknown format {wanted!r}; use one of {', '.join(DOWNLOADS)}")
         if all(values.values()):
             try:
-                table = results.run(self.store, named, values)
+                table = results.run(self.store, named, values, limit=None if wanted else PAGE_ROWS)  # a page: its first rows
             except queries.QueryError as problem:
                 error = str(problem)
         if wanted and table is None:  # a download gets the answer or a plain error, never the page

@@ -440,9 +440,9 @@ class KnowledgeStore:
     def reader(self) -> ox.Store:
         """Open the current generation read-only. It stays on disk while this process may still
         read it, even after a build has switched in a newer one."""
-        return self._open()[0]
+        return self.reader_of_generation()[0]
 
-    def _open(self) -> tuple[ox.Store, Path]:
+    def reader_of_generation(self) -> tuple[ox.Store, Path]:
         """Open the current generation read-only; return it with its folder (read together: in a
         threaded server ``self.opened`` may already name another thread's generation)."""
         self._check()
@@ -469,17 +469,18 @@ class KnowledgeStore:
             sparql = bind_values(sparql, bindings)
         return store.query(sparql, use_default_graph_as_union=True)
 
-    def answer(self, sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode] | None = None):
+    def answer(self, sparql: str, bindings: Mapping[str, ox.Literal | ox.NamedNode] | None = None, limit: int | None = None):
         """Like :meth:`query`, but a SELECT's answer is kept with the generation and read back
         next time (see :mod:`policykg.answers`): for the named queries, which are asked again and
-        again of a store that changes only by builds."""
+        again of a store that changes only by builds. With ``limit`` a kept answer gives only its
+        first solutions, and their ``total``."""
         if bindings:
             sparql = bind_values(sparql, bindings)
-        kept = answers.read(self.generation(), sparql) if answers.keeps(sparql) else None  # read without opening the database
+        kept = answers.read(self.generation(), sparql, limit) if answers.keeps(sparql) else None  # read without opening the database
         if kept is not None:
             return kept
-        store, generation = self._open()
-        return answers.select(store, generation, sparql)
+        store, generation = self.reader_of_generation()
+        return answers.select(store, generation, sparql, limit)
 
     def graphs(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""

@@ -136,13 +136,61 @@ def test_the_endpoint_answers_a_named_query_from_its_kept_answer(store):
         lines = response.get_data(as_text=True).splitlines()
         assert lines[0] == ",".join(table.columns) and len(lines) == len(table.rows) + 1
         kept.write_text(kept.read_text(encoding="utf-8").replace("\n", '\n"DOCTORED"\t\t\n', 1), encoding="utf-8")
-        doctored = client.get("/sparql", query_string={"query": named.text, "format": "csv"}).get_data(as_text=True)
-        assert doctored.splitlines()[1] == "DOCTORED,," and len(doctored.splitlines()) == len(table.rows) + 2  # read, not evaluated
+        doctored = client.get("/sparql", query_string={"query": named.text, "format": "xml"}).get_data(as_text=True)
+        assert doctored.count("<result>") == len(table.rows) + 1 and "DOCTORED" in doctored  # made from the answer read, not evaluated
+        csv = client.get("/sparql", query_string={"query": named.text, "format": "csv"}).get_data(as_text=True)
+        assert csv == response.get_data(as_text=True)  # the response made the first time, read: not made again from the doctored answer
         other = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # not a named query: evaluated, not kept
         assert client.get("/sparql", query_string={"query": other}).status_code == 200
         assert not answers.path(store.generation(), other).exists()
     finally:
         app.close()
+
+
+def test_a_kept_answer_read_with_a_limit_gives_its_first_rows_and_counts_all(store):
+    generation = store.generation()
+    for named in queries.all_queries():
+        bindings = {key: ox.Literal(value) for key, value in PARAMS.get(named.name, {}).items()}
+        whole = store.answer(named.text, bindings)
+        text = bind_values(named.text, bindings) if bindings else named.text
+        for limit in (0, 1, 2, len(whole) - 1, len(whole), len(whole) + 5):
+            first = answers.read(generation, text, max(limit, 0))
+            assert first.total == len(whole), named.name
+            assert _terms(first)[1] == _terms(whole)[1][: max(limit, 0)], (named.name, limit)
+            assert _terms(first)[0] == _terms(whole)[0]
+
+
+def test_the_endpoint_keeps_each_response_as_it_first_made_it_per_format_and_row_limit(store):
+    import json
+
+    from policykg.sparql import answer
+
+    named = queries.load("citations")
+    reader, generation = store.reader_of_generation()
+    whole = _terms(store.query(named.text))[1]
+    made = {}
+    for format in ("json", "xml", "csv", "tsv"):
+        for limit in (3, 10000):
+            first = answer(reader, named.text, [], format, limit, generation=generation)
+            again = answer(reader, named.text, [], format, limit, generation=generation)
+            assert first == again and first.status == 200, (format, limit)
+            assert first.truncated == (len(whole) > limit)
+            made[format, limit] = first.body
+    kept = sorted((generation / answers.FOLDER).glob("*.out"))
+    assert len(kept) == 8  # one a format and row limit
+    assert len(json.loads(made["json", 3])["results"]["bindings"]) == 3
+    assert len(json.loads(made["json", 10000])["results"]["bindings"]) == len(whole)
+    assert made["csv", 3].decode().splitlines() == made["csv", 10000].decode().splitlines()[:4]
+    for path in kept:  # doctored: the response is read as it was kept, never made again
+        path.write_bytes(path.read_bytes().replace(b"\nW\n", b"\nW\nDOCTORED").replace(b"\nT\n", b"\nT\nDOCTORED"))
+    assert answer(reader, named.text, [], "csv", 3, generation=generation).body.startswith(b"DOCTORED")
+    for path in kept:  # a file that is not a kept response is removed and the response made again
+        path.write_bytes(b"not a response")
+    assert answer(reader, named.text, [], "csv", 3, generation=generation).body == made["csv", 3]
+    build([SEED, CHENGDU], store)  # a new generation: its own responses, made from its own answers
+    reader, generation = store.reader_of_generation()
+    grown = answer(reader, named.text, [], "json", 10000, generation=generation)
+    assert len(json.loads(grown.body)["results"]["bindings"]) == len(list(store.query(named.text))) > len(whole)
 
 
 def _kept(generation) -> set[str]:
