@@ -20,6 +20,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from contextlib import nullcontext
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -27,7 +28,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from policykg import answers, queries
-from policykg.store import KnowledgeStore, StoreError
+from policykg.store import KnowledgeStore, StoreError, bind_values
 
 RESULT_TYPES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -158,13 +159,40 @@ def _named_texts() -> frozenset[str]:
     return frozenset(named.text for named in queries.all_queries() if not named.parameters)
 
 
+# one RDF term as pyoxigraph writes it: a literal (with its language or datatype) or an IRI
+_TERM = r'(?:"(?:[^"\\\r\n]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^<[^<>"{}|^`\\\s]*>)?|<[^<>"{}|^`\\\s]*>)'
+
+
+@cache
+def _bound_shapes() -> tuple[re.Pattern, ...]:
+    """The named queries with parameters, each as the text :func:`bind_values` makes of it
+    whatever the values: the text a client sends to ask one (policykg's pages and trace do)."""
+    shapes = []
+    for named in queries.all_queries():
+        if named.parameters:
+            marks = {name: ox.Literal(f"policykg-parameter-{index}") for index, (name, _) in enumerate(named.parameters)}
+            shape = re.escape(bind_values(named.text, marks))
+            for mark in marks.values():
+                shape = shape.replace(re.escape(str(mark)), _TERM)
+            shapes.append(re.compile(shape))
+    return tuple(shapes)
+
+
+def _named(query: str) -> str | None:
+    """Tell whether ``query`` is a named query: "named" as written, "bound" with its parameters' values bound."""
+    if query in _named_texts():
+        return "named"
+    return "bound" if any(shape.fullmatch(query) for shape in _bound_shapes()) else None
+
+
 def answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format: str | None, row_limit: int,
            default_graphs: list[str] = (), named_graphs: list[str] = (), generation: Path | None = None) -> Answer:
     """Run a query on an open store and serialise its results as negotiated.
 
     The default graph is the union of all graphs, unless the query says FROM or the request
     names default-graph-uri; named-graph-uri narrows what GRAPH may see. The text of a named
-    query is answered from the answer kept with ``generation`` (see :mod:`policykg.answers`).
+    query (with its parameters' values bound, or none) is answered from the answer and the
+    response kept with ``generation`` (see :mod:`policykg.answers`).
     """
     refused = refusal(query)
     if refused:
@@ -174,9 +202,16 @@ def answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format:
         options["default_graph"] = [ox.NamedNode(graph) for graph in default_graphs]
     elif not _FROM.search(keywords(query)):
         options["use_default_graph_as_union"] = True
+    named = _named(query) if generation is not None and options == {"use_default_graph_as_union": True} else None
+    with answers.asked() if named == "bound" else nullcontext():  # values a client chose: kept apart, under their own cap
+        return _answer(store, query, accept, format, row_limit, options, generation, named)
+
+
+def _answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format: str | None, row_limit: int,
+            options: dict, generation: Path | None, named: str | None) -> Answer:
     form = None  # of a named query's response: made once a generation, then read (answers.response)
     try:
-        if generation is not None and query in _named_texts() and options == {"use_default_graph_as_union": True}:
+        if named:
             chosen = choose(accept, format, graph=False)
             if chosen is not None:
                 form = f"{chosen} {row_limit} {_SERIALIZER}"

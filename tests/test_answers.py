@@ -193,6 +193,26 @@ def test_the_endpoint_keeps_each_response_as_it_first_made_it_per_format_and_row
     assert len(json.loads(grown.body)["results"]["bindings"]) == len(list(store.query(named.text))) > len(whole)
 
 
+def test_a_named_query_with_its_values_bound_is_kept_apart_as_asked_and_any_other_text_is_not(store):
+    from policykg.sparql import answer
+
+    reader, generation = store.reader_of_generation()
+    trace = queries.load("trace").text
+    bound = bind_values(trace, {"title": ox.Literal('老年人权益保障条例')})
+    first = answer(reader, bound, [], "json", 10000, generation=generation)
+    assert first.status == 200 and first.body.count(b'"regulation"') > 1
+    asked = generation / answers.FOLDER / answers.ASKED
+    assert answers.path(generation, bound, asked=True).is_file() and len(list(asked.glob("*.out"))) == 1
+    assert answer(reader, bound, [], "json", 10000, generation=generation) == first
+    other = bind_values(trace, {"title": ox.Literal('"} UNION { ?s ?p ?o }')})  # a value that looks like SPARQL is a value
+    assert answer(reader, other, [], "json", 10000, generation=generation).status == 200
+    assert answers.path(generation, other, asked=True).is_file()
+    for changed in (bound + " LIMIT 1", bound.replace("?relation ?sentence", "?sentence", 1), "# a comment\n" + bound):
+        assert answer(reader, changed, [], "json", 10000, generation=generation).status == 200
+        assert not answers.path(generation, changed).exists() and not answers.path(generation, changed, asked=True).exists(), changed
+    assert not list((generation / answers.FOLDER).glob("*.*"))  # nothing of the clients' values kept beside the named queries'
+
+
 def _kept(generation) -> set[str]:
     """The answers the server keeps ahead of time: the named queries, what / and /graph ask."""
     from policykg.server import HOME_NODES
