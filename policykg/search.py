@@ -150,13 +150,14 @@ def search(store: KnowledgeStore, text: str, limit: int = 50) -> Table:
 def _entities(store: KnowledgeStore, nodes: list[str]) -> dict[str, str]:
     if not nodes:
         return {}
-    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
+    # the nodes bound inside each branch, where Oxigraph looks them up one by one: bound outside
+    # the union, each branch was evaluated for the whole store first (2.7 s at 1,000 documents, 19 ms so)
+    values = "VALUES ?node { " + " ".join(str(ox.NamedNode(node)) for node in nodes) + " }"
     table = run(store, f"""PREFIX pkg: <https://w3id.org/policykg/ontology#>
         SELECT ?node (GROUP_CONCAT(DISTINCT ?name; separator="、") AS ?names) WHERE {{
-          VALUES ?node {{ {values} }}
-          {{ ?node pkg:cites ?cited . ?cited pkg:title ?title BIND(CONCAT("《", ?title, "》") AS ?name) }}
-          UNION {{ ?node pkg:partnerAgency|pkg:mentionsAgency ?body . ?body pkg:canonicalName ?name }}
-          UNION {{ ?node pkg:leadAgency ?body FILTER NOT EXISTS {{ ?node pkg:implicitLeadAgency ?body }} ?body pkg:canonicalName ?name }}
-          UNION {{ ?node pkg:involvesProgram ?program . ?program pkg:name ?quoted BIND(CONCAT("“", ?quoted, "”") AS ?name) }}
+          {{ {values} ?node pkg:cites ?cited . ?cited pkg:title ?title BIND(CONCAT("《", ?title, "》") AS ?name) }}
+          UNION {{ {values} ?node pkg:partnerAgency|pkg:mentionsAgency ?body . ?body pkg:canonicalName ?name }}
+          UNION {{ {values} ?node pkg:leadAgency ?body FILTER NOT EXISTS {{ ?node pkg:implicitLeadAgency ?body }} ?body pkg:canonicalName ?name }}
+          UNION {{ {values} ?node pkg:involvesProgram ?program . ?program pkg:name ?quoted BIND(CONCAT("“", ?quoted, "”") AS ?name) }}
         }} GROUP BY ?node""")
     return {row["node"]: row["names"] for row in table.rows}
