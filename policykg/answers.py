@@ -15,8 +15,10 @@ of rows is answered over HTTP in milliseconds, not in the few hundred it takes t
 SPARQL JSON; and a page reads only the rows it shows (:func:`read` with a limit).
 
 Keeping is best effort: a generation this process may only read, a full disk or an answer
-over :data:`MAX_BYTES` just means the query is evaluated again next time. A kept file that
-cannot be parsed (to its last row) is removed and the query evaluated again. A query whose
+over :data:`MAX_BYTES` (or a folder at :data:`MAX_FILES` or :data:`MAX_FOLDER_BYTES`) just
+means the query is evaluated again next time. A kept file that cannot be parsed (to its last row
+when read whole; a read with a limit parses the rows it returns and counts the others) is
+removed and the query evaluated again. A query whose
 answer can change without a build (NOW, RAND, a SERVICE …) is never kept.
 """
 
@@ -40,7 +42,8 @@ import pyoxigraph as ox
 FOLDER = "answers"
 ASKED = "asked"  # inside FOLDER: answers kept for a server's requests, under a cap of their own
 MAX_BYTES = 64 * 2**20  # larger answers are evaluated each time rather than kept
-MAX_FILES = 2000  # per generation and folder: parameterised queries keep one answer per set of values
+MAX_FILES = 2000  # answers and responses per generation and folder: parameterised queries keep one answer per set of values
+MAX_FOLDER_BYTES = 2**30  # per generation and folder: what requests with values of the clients' choosing may fill
 _VERSION = f"policykg-answers 1, pyoxigraph {ox.__version__}"  # another engine or format: other files
 _TSV = ox.QueryResultsFormat.TSV
 # what makes an answer change without a build: a query that names one is never kept (looked for
@@ -184,7 +187,8 @@ def _keep(generation: Path, kept: Path, data: bytes) -> None:
     part = None
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
-        if _tidy(kept.parent) >= MAX_FILES:
+        files, size = _tidy(kept.parent)
+        if files >= MAX_FILES or size + len(data) > MAX_FOLDER_BYTES:
             return
         with tempfile.NamedTemporaryFile(dir=kept.parent, prefix=".", suffix=".part", delete=False) as handle:
             part = handle.name
@@ -206,16 +210,17 @@ def _mode(generation: Path) -> int:
         return 0o600
 
 
-def _tidy(folder: Path) -> int:
-    """Remove what killed writers left half-written; return how many answers the folder keeps."""
-    answers = 0
+def _tidy(folder: Path) -> tuple[int, int]:
+    """Remove what killed writers left half-written; return how many answers and responses the
+    folder keeps, and their bytes."""
+    files = size = 0
     for entry in os.scandir(folder):
-        if entry.name.endswith((".tsv", _RESPONSE)):
-            answers += 1
-        elif entry.name.endswith(".part"):
-            try:
-                if time.time() - entry.stat().st_mtime > _STALE_PART:
-                    os.unlink(entry.path)
-            except OSError:
-                pass
-    return answers
+        try:
+            if entry.name.endswith((".tsv", _RESPONSE)):
+                files += 1
+                size += entry.stat().st_size
+            elif entry.name.endswith(".part") and time.time() - entry.stat().st_mtime > _STALE_PART:
+                os.unlink(entry.path)
+        except OSError:  # gone meanwhile (another process tidied it)
+            pass
+    return files, size

@@ -337,7 +337,7 @@ def _handler():
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--time-limit", default=10.0, show_default=True, type=float, help="Seconds a SPARQL query may run before it is stopped.")
-@click.option("--row-limit", default=ROW_LIMIT, show_default=True, type=int, help="Most results one SPARQL query returns.")
+@click.option("--row-limit", default=ROW_LIMIT, show_default=True, type=click.IntRange(min=1), help="Most results one SPARQL query returns.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Processes that answer SPARQL queries.")
 @click.option("--max-body", default=1024, show_default=True, type=click.IntRange(min=1), help="Largest request body accepted, in KB (413 beyond).")
 @click.option("--keep-answers/--no-keep-answers", default=True, show_default=True,

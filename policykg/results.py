@@ -56,7 +56,7 @@ def value(term) -> object:
 def run(store: KnowledgeStore, query: NamedQuery | str, params: Mapping[str, str] | None = None, keep: bool = False,
         limit: int | None = None) -> Table | bool | list:
     """Run a named query (with its parameters) or SPARQL text; SELECT gives a Table, with
-    ``limit`` one of its first rows and the number of all (what a page shows).
+    ``limit`` one of only its first rows and the number of all (what a page shows).
 
     The answer of a named query is kept with the store generation (:mod:`policykg.answers`),
     that of SPARQL text only with ``keep=True`` (policykg's own queries: trace, views, stats)."""

@@ -29,7 +29,7 @@ from werkzeug.wrappers import Request, Response
 
 from policykg import answers, queries, results
 from policykg.graph_builder.triples import ID_BASE
-from policykg.sparql import GRAPH_TYPES, ROW_LIMIT, QueryPool, answer, choose
+from policykg.sparql import GRAPH_TYPES, ROW_LIMIT, QueryPool, answer, choose, response_form
 from policykg.store import KnowledgeStore, StoreError
 
 HERE = Path(__file__).parent
@@ -78,7 +78,9 @@ def keep_answers(store: KnowledgeStore) -> tuple[int, int]:
     named = [query for query in queries.all_queries() if not query.parameters]
     reader, generation = store.reader_of_generation()
     for query in named:  # kept as the endpoint answers it by default, SPARQL JSON within its row limit: the answer is kept too
-        answer(reader, query.text, [], "json", ROW_LIMIT, generation=generation)
+        answered = answer(reader, query.text, [], "json", ROW_LIMIT, generation=generation)
+        if answered.status != 200:
+            raise queries.QueryError(f"{query.name}: {answered.body.decode('utf-8', 'replace').strip()}")
     keep_pages(store)
     return len(named), sum(answers.path(generation, query.text).exists() for query in named)
 
@@ -152,7 +154,7 @@ class App:
                         for named in queries.all_queries():
                             if self._stop.is_set():
                                 return
-                            if not named.parameters and not answers.path(generation, named.text).exists():
+                            if not named.parameters and not answers.path(generation, named.text, form=response_form("json", self.row_limit)).exists():
                                 pool.run(named.text, [], "json")  # the answer, and the response most clients ask for; a query past the time limit is left to the pages
                         pages = multiprocessing.get_context("spawn").Process(target=_keep_pages, args=(str(self.store.path), os.getpid()), daemon=True)
                         pages.start()

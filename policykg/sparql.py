@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import queue
 import re
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -52,8 +53,15 @@ _FROM = re.compile(r"(?<![?$\w])FROM\b", re.IGNORECASE)
 
 
 ROW_LIMIT = 10000  # most results one query returns, unless the server is told otherwise (serve --row-limit)
-# what made a kept response (answers.response): this module's text, which serialises the rows
-_SERIALIZER = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+# what made a kept response (answers.response): the code that reads the kept rows and serialises
+# them (this module and answers), and the Python whose json and csv write them
+_SERIALIZER = hashlib.sha256(b"".join(Path(module).read_bytes() for module in (__file__, answers.__file__))
+                             + f"{sys.version_info[0]}.{sys.version_info[1]}".encode()).hexdigest()[:16]
+
+
+def response_form(format: str, row_limit: int) -> str:
+    """What a response kept for a named query is made of: its format, its row limit and the code (:data:`_SERIALIZER`)."""
+    return f"{format} {row_limit} {_SERIALIZER}"
 
 
 @dataclass(frozen=True)
@@ -211,10 +219,10 @@ def _answer(store: ox.Store, query: str, accept: list[tuple[str, float]], format
             options: dict, generation: Path | None, named: str | None) -> Answer:
     form = None  # of a named query's response: made once a generation, then read (answers.response)
     try:
-        if named:
+        if named and answers.keeps(query):
             chosen = choose(accept, format, graph=False)
             if chosen is not None:
-                form = f"{chosen} {row_limit} {_SERIALIZER}"
+                form = response_form(chosen, row_limit)
                 kept = answers.response(generation, query, form)
                 if kept is not None and kept[:2] in (b"T\n", b"W\n"):
                     return Answer(200, RESULT_TYPES[chosen], kept[2:], truncated=kept[:1] == b"T")

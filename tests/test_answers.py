@@ -213,6 +213,86 @@ def test_a_named_query_with_its_values_bound_is_kept_apart_as_asked_and_any_othe
     assert not list((generation / answers.FOLDER).glob("*.*"))  # nothing of the clients' values kept beside the named queries'
 
 
+def test_a_read_with_a_limit_parses_what_a_whole_read_parses_whatever_the_rows_hold():
+    escaped = ox.Literal("line one\nline two\r\ttab \"quoted\" \\ back\u2028sep", language="zh")  # one TSV line, escaped
+    cases = {
+        "escaped breaks": ["?a\t?b", f"{escaped}\t<http://x/1>", '"2"\t', "\t<http://x/3>"],
+        "one variable, unbound cells": ["?x", "", '"1"', "", ""],
+        "no variables": ["", ""],
+        "no rows": ["?a\t?b"],
+    }
+    for name, lines in cases.items():
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        whole = answers._parse(data)
+        assert whole.total == len(lines) - 1 == len(whole), name
+        for limit in range(len(lines) + 1):
+            first = answers._parse(data, limit)
+            assert first.total == whole.total and [list(row) for row in first] == [list(row) for row in whole][:limit], (name, limit)
+    first_row = next(iter(answers._parse(("\n".join(cases["escaped breaks"]) + "\n").encode("utf-8"), 1)))
+    assert first_row["a"] == escaped
+
+
+def test_the_endpoint_negotiates_before_it_reads_a_kept_response(store):
+    app = App(store.path, workers=1)
+    try:
+        client = Client(app)
+        named = queries.load("programs")
+        for accept, kind in [("application/sparql-results+xml", "application/sparql-results+xml"), ("application/sparql-results+json", "application/sparql-results+json"),
+                             ("text/csv", "text/csv"), ("*/*", "application/sparql-results+json"), ("application/sparql-results+xml", "application/sparql-results+xml")]:
+            response = client.get("/sparql", query_string={"query": named.text}, headers={"Accept": accept})
+            assert response.status_code == 200 and response.mimetype == kind, accept
+            body = response.get_data(as_text=True)
+            assert body.lstrip().startswith({"application/sparql-results+xml": "<?xml", "application/sparql-results+json": "{", "text/csv": "program"}[kind]), accept
+        assert len(list((store.generation() / answers.FOLDER).glob("*.out"))) == 3  # xml, json, csv: */* is json's
+    finally:
+        app.close()
+
+
+def test_a_response_kept_by_other_code_is_not_sent(store, monkeypatch):
+    import policykg.sparql as sparql
+
+    reader, generation = store.reader_of_generation()
+    named = queries.load("programs")
+    made = sparql.answer(reader, named.text, [], "csv", 100, generation=generation)
+    for kept in (generation / answers.FOLDER).glob("*.out"):
+        kept.write_bytes(kept.read_bytes().replace(b"\nW\n", b"\nW\nDOCTORED"))
+    assert sparql.answer(reader, named.text, [], "csv", 100, generation=generation).body.startswith(b"DOCTORED")
+    monkeypatch.setattr(sparql, "_SERIALIZER", "another version")  # the code that reads and writes responses changed
+    assert sparql.answer(reader, named.text, [], "csv", 100, generation=generation).body == made.body
+
+
+def test_a_response_is_not_kept_when_its_answer_may_not_be(store):
+    from policykg.sparql import answer
+
+    reader, generation = store.reader_of_generation()
+    volatile = bind_values(queries.load("trace").text, {"title": ox.Literal("NOW(")})
+    assert answer(reader, volatile, [], "json", 10000, generation=generation).status == 200
+    assert not list(generation.rglob("*.out")) and not list(generation.rglob("*.tsv"))
+
+
+def test_a_folder_keeps_no_more_than_its_bytes(store, monkeypatch):
+    from policykg.sparql import answer
+
+    reader, generation = store.reader_of_generation()
+    named = queries.load("citations")
+    answer(reader, named.text, [], "json", 10000, generation=generation)
+    held = sum(path.stat().st_size for path in (generation / answers.FOLDER).glob("*.*"))
+    monkeypatch.setattr(answers, "MAX_FOLDER_BYTES", held + 10)
+    answer(reader, named.text, [], "xml", 10000, generation=generation)  # answered, but its response would pass the cap
+    assert not answers.path(generation, named.text, form="xml").exists()
+    assert {path.suffix for path in (generation / answers.FOLDER).glob("*.*")} == {".tsv", ".out"}
+    assert len(list((generation / answers.FOLDER).glob("*.out"))) == 1
+
+
+def test_keeping_answers_ahead_says_which_named_query_failed(store, monkeypatch):
+    import policykg.server as server
+    from policykg.sparql import Answer
+
+    monkeypatch.setattr(server, "answer", lambda *args, **kwargs: Answer(400, "text/plain", b"the query cannot be run: boom\n"))
+    with pytest.raises(queries.QueryError, match=r"^\w[\w-]*: the query cannot be run: boom$"):
+        server.keep_answers(store)
+
+
 def _kept(generation) -> set[str]:
     """The answers the server keeps ahead of time: the named queries, what / and /graph ask."""
     from policykg.server import HOME_NODES
@@ -238,6 +318,10 @@ def test_the_server_keeps_answers_of_each_new_generation_before_anyone_asks(stor
         first = store.generation()
         assert _wait_for(lambda: _kept(first) <= {path.name for path in (first / answers.FOLDER).glob("*.tsv")})
         assert _wait_for(lambda: app.kept == first)
+        from policykg.sparql import response_form
+
+        for named in queries.all_queries():  # and the response the endpoint sends by default, within the server's row limit
+            assert named.parameters or answers.path(first, named.text, form=response_form("json", app.row_limit)).is_file(), named.name
         from policykg.viz.network import overview
 
         before = set((first / answers.FOLDER).glob("*.tsv"))
@@ -404,8 +488,13 @@ def test_build_with_keep_answers_keeps_what_the_queries_and_pages_ask_before_any
     generation = store.generation()
     assert _kept(generation) <= {path.name for path in (generation / answers.FOLDER).glob("*.tsv")}
     reader = store.reader()
+    from policykg.sparql import ROW_LIMIT, answer, response_form
+
     for query in named:  # what is read back is what evaluation gives
         assert _terms(answers.read(generation, query.text)) == _terms(reader.query(query.text, use_default_graph_as_union=True))
+        kept = answers.path(generation, query.text, form=response_form("json", ROW_LIMIT))  # and what the endpoint sends, made
+        assert kept.is_file(), query.name
+        assert kept.read_bytes().endswith(answer(reader, query.text, [], "json", ROW_LIMIT).body)  # (made again, without a generation)
 
 
 def test_build_with_keep_answers_lists_failures_first_and_says_when_it_could_not_keep(tmp_path, monkeypatch):

@@ -155,3 +155,9 @@ def test_python_dash_m_and_the_console_script_run(store):
     assert json.loads(module.stdout)[0]["relation"] == "implements"
     script = subprocess.run([str(Path(sys.executable).with_name("policykg")), "--version"], capture_output=True, text=True, check=True)
     assert script.stdout.startswith("policykg, version ")
+
+
+def test_serve_refuses_a_row_limit_below_one(tmp_path):
+    result = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "kg"), "--row-limit", "0", "--get", "/"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--row-limit': 0 is not in the range x>=1." in result.output
