@@ -249,7 +249,7 @@ def test_the_endpoint_negotiates_before_it_reads_a_kept_response(store):
 
 
 def test_a_response_kept_by_other_code_is_not_sent(store, monkeypatch):
-    import policykg.sparql as sparql
+    from policykg import sparql
 
     reader, generation = store.reader_of_generation()
     named = queries.load("programs")
@@ -285,7 +285,7 @@ def test_a_folder_keeps_no_more_than_its_bytes(store, monkeypatch):
 
 
 def test_keeping_answers_ahead_says_which_named_query_failed(store, monkeypatch):
-    import policykg.server as server
+    from policykg import server
     from policykg.sparql import Answer
 
     monkeypatch.setattr(server, "answer", lambda *args, **kwargs: Answer(400, "text/plain", b"the query cannot be run: boom\n"))
