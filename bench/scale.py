@@ -6,7 +6,7 @@ document's extractor version changed (as after an upgrade), and pyoxigraph's bul
 quads alone (the floor the build is compared with), with and without merging its files. At 1,000 documents: each named query's median
 and p95 latency on the store, evaluated and read back from the answer kept with the generation
 (and how long keeping every answer takes, as build --keep-answers does), the time to build
-each view of the network page, each named query asked over HTTP of `policykg serve` on loopback (the
+each view of the network page, `policykg validate` of the store, each named query asked over HTTP of `policykg serve` on loopback (the
 SPARQL endpoint and the query's page, answers kept),
 and on the same quads in an rdflib in-memory Dataset, with the ratio; and how much of what the
 generator planted the extraction finds.
@@ -39,6 +39,7 @@ import rdflib
 from policykg import queries
 from policykg.server import keep_answers
 from policykg.store import KnowledgeStore, bind_values
+from policykg.validate import check_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import Truth, generate  # noqa: E402
@@ -288,9 +289,13 @@ def main() -> None:
                            "build_vs_bulk": bulk / measured["build_s"],
                            "unmerged_vs_bulk": bulk / (measured["build_s"] - measured["merge_s"]),
                            "bulk_merge_s": bulk_merge, "merged_vs_merged": (bulk + bulk_merge) / measured["build_s"] if measured["merge_s"] else None})
-            builds[-1]["keep_s"] = None
+            builds[-1]["keep_s"] = builds[-1]["validate_s"] = None
             if size == options.query_at:
                 view_rows = _view_rows(store)
+                started = time.perf_counter()  # policykg validate: every document graph against the shapes
+                conforms, violations = check_store(store, jobs=options.jobs)
+                assert conforms, violations.rows[:5]
+                builds[-1]["validate_s"] = time.perf_counter() - started
                 started = time.perf_counter()  # what build --keep-answers adds: every answer kept before anyone asks
                 keep_answers(store)
                 builds[-1]["keep_s"] = time.perf_counter() - started
@@ -314,7 +319,7 @@ def main() -> None:
           "bulk merge s: merging the bulk load's files; merged_vs_merged: (bulk load + its merge) / build, both stores merged")
     print(_table(builds, [("docs", "documents", ""), ("MB", "mb", ".1f"), ("quads", "quads", ","), ("build s", "build_s", ".1f"),
                           ("docs/s", "docs_per_s", ".0f"), ("MB/s", "mb_per_s", ".2f"), ("peak RSS MB", "rss_mb", ".0f"),
-                          ("store MB", "store_mb", ".0f"), ("rebuild s", "rebuild_s", ".2f"), ("one changed s", "changed_s", ".2f"), ("its peak RSS MB", "changed_rss_mb", ".0f"), ("all again s", "upgraded_s", ".1f"), ("keep answers s", "keep_s", ".1f"), ("bulk load s", "bulk_s", ".2f"),
+                          ("store MB", "store_mb", ".0f"), ("rebuild s", "rebuild_s", ".2f"), ("one changed s", "changed_s", ".2f"), ("its peak RSS MB", "changed_rss_mb", ".0f"), ("all again s", "upgraded_s", ".1f"), ("keep answers s", "keep_s", ".1f"), ("validate s", "validate_s", ".1f"), ("bulk load s", "bulk_s", ".2f"),
                           ("build_vs_bulk", "build_vs_bulk", ".2f"), ("merge s", "merge_s", ".1f"), ("unmerged_vs_bulk", "unmerged_vs_bulk", ".2f"),
                           ("bulk merge s", "bulk_merge_s", ".1f"), ("merged_vs_merged", "merged_vs_merged", ".2f")]))
     if query_rows:

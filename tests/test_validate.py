@@ -6,9 +6,10 @@ import rdflib
 from click.testing import CliRunner
 
 from policykg.cli import main
-from policykg.validate import check, data_graph
+from policykg.store import KnowledgeStore
+from policykg.validate import check, check_store, data_graph
 
-from support import ROOT
+from support import ROOT, SEED
 
 
 def test_the_seeds_graph_conforms(seed_store):
@@ -32,6 +33,44 @@ def test_a_broken_graph_shows_each_violation():
         ("某局", "an agency has a canonical name"),
     }
     assert {row["path"] for row in table.rows} >= {"^pkg:hasPart", "pkg:citedDocument / pkg:title", "pkg:unit"}
+
+
+def _with_broken_graphs(path, names: list[str]) -> KnowledgeStore:
+    """The seed's store, with the broken fixture written again into a graph of each name (its nodes renamed per graph)."""
+    import pyoxigraph as ox
+
+    from policykg.build import build
+
+    store = KnowledgeStore(path)
+    build([SEED], store)
+    with store.transaction() as generation:
+        for name in names:
+            text = (ROOT / "tests" / "fixtures" / "broken.ttl").read_text(encoding="utf-8").replace("/id/", f"/id/{name}-")
+            graph = ox.NamedNode(f"https://w3id.org/policykg/graph/{name}")
+            generation.add([ox.Quad(triple.subject, triple.predicate, triple.object, graph) for triple in ox.parse(text, format=ox.RdfFormat.TURTLE)])
+    return store
+
+
+def test_a_store_is_checked_a_graph_at_a_time_with_what_checking_the_union_finds(tmp_path):
+    store = _with_broken_graphs(tmp_path / "kg", ["broken-a", "broken-b"])
+    union = check(data_graph(store))
+    assert not union[0] and len(union[1].rows) == 18  # the fixture's nine mistakes in each graph
+    for jobs in (1, 2):
+        done = []
+        conforms, table = check_store(store, jobs=jobs, on_graph=done.append)
+        assert not conforms
+        assert sorted(map(sorted, (row.items() for row in table.rows))) == sorted(map(sorted, (row.items() for row in union[1].rows)))
+        assert sorted(done) == sorted(graph for graph in store.graphs() if "/graph/ontology" not in graph and "/graph/areas" not in graph
+                                      and "/graph/resolution" not in graph)  # the shared graphs type no node a shape targets
+
+
+def test_validate_on_the_command_line_lists_each_violation_and_fails(tmp_path):
+    store = _with_broken_graphs(tmp_path / "kg", ["broken"])
+    result = CliRunner().invoke(main, ["validate", "--store", str(store.path), "--jobs", "2", "--format", "csv"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "focus,path,message" and len(lines) == 1 + 9 + 1 and lines[-1] == "Error: 9 violation(s) of the shapes"
+    assert "越界的句子,,\"the work item's span lies outside its document's text, or does not quote it\"" in lines
 
 
 def test_validate_on_the_command_line(seed_store):
