@@ -1,6 +1,6 @@
 """SPARQL rules derived from the ontology's axioms, for ``policykg build --infer``.
 
-Each rule is a CONSTRUCT: subclass and subproperty closures (so standard tools find
+Each rule is a CONSTRUCT of what no graph states yet: subclass and subproperty closures (so standard tools find
 eli:LegalResource, eli:cites, org:subOrganizationOf, dcterms:hasPart …), inverses
 (citedBy, leads …) and the property chain by which a document cites what its parts cite.
 The store runs them to a fixpoint; the rules are read from the ontology, never written by hand.
@@ -36,13 +36,18 @@ def rules(graph: Graph | None = None) -> list[str]:
     inverses = {(a, b) for a, b in graph.subject_objects(OWL.inverseOf)}
     inverses |= {(b, a) for a, b in inverses}
     out = [
-        f"CONSTRUCT {{ ?x a ?super }} WHERE {{ VALUES (?sub ?super) {{ {_values(classes)} }} ?x a ?sub }}",
-        f"CONSTRUCT {{ ?s ?super ?o }} WHERE {{ VALUES (?sub ?super) {{ {_values(properties)} }} ?s ?sub ?o }}",
-        f"CONSTRUCT {{ ?o ?inverse ?s }} WHERE {{ VALUES (?p ?inverse) {{ {_values(inverses)} }} ?s ?p ?o }}",
+        _new("?x a ?super", f"VALUES (?sub ?super) {{ {_values(classes)} }} ?x a ?sub"),
+        _new("?s ?super ?o", f"VALUES (?sub ?super) {{ {_values(properties)} }} ?s ?sub ?o"),
+        _new("?o ?inverse ?s", f"VALUES (?p ?inverse) {{ {_values(inverses)} }} ?s ?p ?o"),
     ]
     for prop, chain in graph.subject_objects(OWL.propertyChainAxiom):
         if isinstance(chain, BNode):
             steps = list(Collection(graph, chain))
             pattern = " . ".join(f"?v{index} <{step}> ?v{index + 1}" for index, step in enumerate(steps))
-            out.append(f"CONSTRUCT {{ ?v0 <{prop}> ?v{len(steps)} }} WHERE {{ {pattern} }}")
+            out.append(_new(f"?v0 <{prop}> ?v{len(steps)}", pattern))
     return out
+
+
+def _new(template: str, pattern: str) -> str:
+    """A rule that constructs ``template`` where ``pattern`` holds and no graph states it yet."""
+    return f"CONSTRUCT {{ {template} }} WHERE {{ {pattern} FILTER NOT EXISTS {{ {template} }} }}"

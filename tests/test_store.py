@@ -762,3 +762,20 @@ def test_units_may_hold_anything_a_literal_may(tmp_path):
     with store.transaction() as generation:
         assert generation.sync_units("r.txt", "https://example.org/g", [unit], lines_of) == 0  # the record believed
     assert snapshot(store) == {quad}
+
+
+def test_inference_adds_only_what_no_graph_states_and_keeps_blank_nodes_as_they_are(tmp_path):
+    rule = "CONSTRUCT { ?x a <urn:B> } WHERE { ?x a <urn:A> FILTER NOT EXISTS { ?x a <urn:B> } }"
+    then = "CONSTRUCT { ?x a <urn:C> } WHERE { ?x a <urn:B> FILTER NOT EXISTS { ?x a <urn:C> } }"  # feeds on the first: a second pass
+    store, data, inferred = ox.Store(str(tmp_path / "db")), ox.NamedNode("urn:data"), ox.NamedNode("urn:inferred")
+    blank = ox.BlankNode()
+    store.extend([ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(kind), data)
+                  for node, kind in [(blank, "urn:A"), (ox.NamedNode("urn:n"), "urn:A"), (ox.NamedNode("urn:m"), "urn:A"), (ox.NamedNode("urn:m"), "urn:B")]])
+    assert store_module._infer(store, [then, rule], inferred) == 5  # _:b B, n B, then _:b C, n C, m C
+    held = {(str(quad.subject) if isinstance(quad.subject, ox.NamedNode) else "blank", quad.object.value)
+            for quad in store.quads_for_pattern(None, None, None, inferred)}
+    assert held == {("blank", "urn:B"), ("<urn:n>", "urn:B"), ("blank", "urn:C"), ("<urn:n>", "urn:C"), ("<urn:m>", "urn:C")}
+    assert {quad.subject for quad in store.quads_for_pattern(None, None, None, inferred) if isinstance(quad.subject, ox.BlankNode)} == {blank}
+    another = ox.Quad(ox.NamedNode("urn:q"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("urn:A"), data)
+    store.add(another)
+    assert store_module._infer(store, [rule], inferred) == 6  # one more, and nothing stated twice
