@@ -297,7 +297,8 @@ def _write(store: KnowledgeStore, plan: _Plan, report: BuildReport) -> None:
                 generation.infer(rules(), triples.INFERRED_GRAPH.value)
             elif triples.INFERRED_GRAPH.value in plan.present:
                 generation.drop([triples.INFERRED_GRAPH.value])  # what was inferred from the graphs before is stale now
-            report.merge_seconds = generation.finish(optimize=batches > 1 if plan.optimize is None else plan.optimize)
+            # a batch of documents is not worth merging the store for; what --infer bulk-loads (a pass of rules at a time) is
+            report.merge_seconds = generation.finish(optimize=(batches > 1 or plan.infer) if plan.optimize is None else plan.optimize)
             indexed.result()
     report.documents = sorted(extracted.source for extracted in chosen.values())
     report.removed = removed

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -74,6 +76,13 @@ def check(graph: rdflib.Graph, shacl: rdflib.Graph | None = None) -> tuple[bool,
     return conforms, Table(_COLUMNS, rows)
 
 
+# a SELECT that finds the same nodes with $this unbound as with it bound to each: $this starts its
+# first triple pattern, and nothing in it (negation, grouping, a nested SELECT) reads $this before that
+_UNBOUND_SAFE = re.compile(r"\s*SELECT\s+\$this\s+WHERE\s*\{\s*\$this\s", re.IGNORECASE)
+_PREBOUND = re.compile(r"\b(?:MINUS|EXISTS|GROUP\s+BY|HAVING|SELECT\b[\s\S]*\bSELECT)\b|\$(?:currentShape|shapesGraph)\b", re.IGNORECASE)
+_TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target}
+
+
 @dataclass(frozen=True)
 class _Constraint:
     """A SPARQL constraint of a node shape: its SELECT (prefixes declared) and message, for the nodes of its class."""
@@ -91,31 +100,41 @@ def _split(shacl: rdflib.Graph) -> tuple[rdflib.Graph, list[_Constraint]]:
     constraints = []
     for shape, constraint in shacl.subject_objects(SH.sparql):
         targets, select = list(shacl.objects(shape, SH.targetClass)), shacl.value(constraint, SH.select)
-        if len(targets) != 1 or select is None or (shape, RDF.type, SH.NodeShape) not in shacl or "$PATH" in str(select) or "$value" in str(select):
-            continue  # another kind of SPARQL constraint: left to pyshacl
+        message = str(shacl.value(constraint, SH.message) or "")
+        if (len(targets) != 1 or select is None or (shape, RDF.type, SH.NodeShape) not in shacl or len(set(shacl.predicates(shape)) & _TARGETS) != 1
+                or not _UNBOUND_SAFE.match(str(select)) or _PREBOUND.search(str(select)) or "{" in message):
+            continue  # another kind of SPARQL constraint, or one that needs $this bound first: left to pyshacl
         prefixes = "".join(f"PREFIX {shacl.value(declared, SH.prefix)}: <{shacl.value(declared, SH.namespace)}>\n"
                            for declarations in shacl.objects(constraint, SH.prefixes) for declared in shacl.objects(declarations, SH.declare))
-        constraints.append(_Constraint(str(targets[0]), prefixes + str(select), str(shacl.value(constraint, SH.message) or "")))
+        constraints.append(_Constraint(str(targets[0]), prefixes + str(select), message))
         core.remove((shape, SH.sparql, constraint))
     return core, constraints
 
 
 def check_store(store: KnowledgeStore, jobs: int = 1, on_graph: Callable[[str], None] | None = None) -> tuple[bool, Table]:
     """Validate a store: each document graph on its own with the ontology's class hierarchy, in
-    ``jobs`` processes (``on_graph`` is told of each graph done), and the SPARQL constraints of
-    node shapes once over all graphs. The shared graphs are checked too where they type a node
-    a shape targets, except the inferred graph: what it says follows from the others."""
+    ``jobs`` processes (``on_graph`` is told of each graph done or passed over), and the SPARQL
+    constraints of node shapes once over all graphs. A node typed in several graphs is reported
+    once for each violation. The other shared graphs are checked too where they type a node a
+    shape targets (none does as policykg writes them); the inferred graph never is: what it says
+    follows from the others."""
     core, constraints = _split(shapes())
     reader = store.reader()
     hierarchy = _hierarchy(reader)
     targets = {str(target) for target in core.objects(None, SH.targetClass)} | {constraint.target for constraint in constraints}
     kinds = {kind for kind, supers in hierarchy.items() if supers & targets} | targets
-    graphs = [graph for graph in sorted(store.graphs()) if graph not in triples.SHARED_GRAPHS or _types_any(reader, graph, kinds)]
+    every = sorted(graph.value for graph in reader.named_graphs() if isinstance(graph, ox.NamedNode))  # of this generation
+    graphs = [graph for graph in every if graph not in triples.SHARED_GRAPHS
+              or graph != triples.INFERRED_GRAPH.value and _types_any(reader, graph, kinds)]
+    for graph in sorted(set(every) - set(graphs)):
+        if on_graph:
+            on_graph(graph)
     axioms = "".join(f"<{kind}> <{RDFS.subClassOf}> <{parent}> .\n" for kind, supers in hierarchy.items() for parent in supers).encode("utf-8")
     rows = [row for rows in _each_graph(reader, graphs, core.serialize(format="nt", encoding="utf-8"), axioms, jobs, on_graph) for row in rows]
     for constraint in constraints:
         rows += _sparql_rows(reader, constraint, hierarchy)
-    rows.sort(key=lambda row: (row["message"], row["focus"]))
+    rows = list({(row["node"], row["path"], row["message"]): row for row in rows}.values())
+    rows.sort(key=lambda row: (row["message"], row["focus"], row["path"], row["node"]))
     return not rows, Table(_COLUMNS, rows)
 
 
@@ -144,23 +163,35 @@ def _types_any(reader: ox.Store, graph: str, kinds: set[str]) -> bool:
 
 def _each_graph(reader: ox.Store, graphs: list[str], core: bytes, axioms: bytes, jobs: int,
                 on_graph: Callable[[str], None] | None) -> Iterator[list[dict]]:
-    def data() -> Iterator[tuple[str, bytes]]:
-        for graph in graphs:
-            buffer = io.BytesIO()
-            reader.dump(buffer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-            yield graph, buffer.getvalue() + axioms
+    """The rows of each graph, checked in order; with ``jobs`` > 1 in as many processes, with a
+    few graphs at a time in flight, so that memory holds a few documents, not the corpus."""
+    def data(graph: str) -> tuple[str, bytes]:
+        buffer = io.BytesIO()
+        reader.dump(buffer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        return graph, buffer.getvalue() + axioms
 
     if jobs > 1 and len(graphs) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_start_checker, initargs=(core,)) as pool:
-            for graph, rows in zip(graphs, pool.map(_check_in_worker, data(), chunksize=4)):
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_checker, initargs=(core,))
+        try:
+            waiting: deque = deque()
+            for graph in graphs:
+                waiting.append((graph, pool.submit(_check_in_worker, data(graph))))
+                if len(waiting) > 2 * jobs:
+                    done, future = waiting.popleft()
+                    yield future.result()
+                    if on_graph:
+                        on_graph(done)
+            while waiting:
+                done, future = waiting.popleft()
+                yield future.result()
                 if on_graph:
-                    on_graph(graph)
-                yield rows
+                    on_graph(done)
+        finally:  # an error, or the caller stopping early: nothing more is checked
+            pool.shutdown(wait=True, cancel_futures=True)
         return
     _start_checker(core)
-    for graph, ntriples in data():
-        yield _check_in_worker((graph, ntriples))
+    for graph in graphs:
+        yield _check_in_worker(data(graph))
         if on_graph:
             on_graph(graph)
 
@@ -181,19 +212,18 @@ def _sparql_rows(reader: ox.Store, constraint: _Constraint, hierarchy: dict[str,
     """The nodes of the constraint's class for which its SELECT finds a solution, evaluated once
     for all of them ($this unbound, then kept to the focus nodes), as pyshacl would for each."""
     kinds = " ".join(f"<{kind}>" for kind in sorted({kind for kind, supers in hierarchy.items() if constraint.target in supers} | {constraint.target}))
-    focus = {row["node"].value for row in reader.query(f"SELECT DISTINCT ?node WHERE {{ VALUES ?kind {{ {kinds} }} ?node a ?kind }}",
-                                                         use_default_graph_as_union=True)}
-    found = {row["this"].value for row in reader.query(constraint.select, use_default_graph_as_union=True)
-             if isinstance(row["this"], ox.NamedNode)} & focus
-    return [{"focus": _label_in(reader, node), "path": "", "message": constraint.message, "node": node} for node in sorted(found)]
+    focus = {row["node"] for row in reader.query(f"SELECT DISTINCT ?node WHERE {{ VALUES ?kind {{ {kinds} }} ?node a ?kind }}",
+                                                   use_default_graph_as_union=True)}
+    found = {row["this"] for row in reader.query(constraint.select, use_default_graph_as_union=True)} & focus
+    return [{"focus": _label_in(reader, node), "path": "", "message": constraint.message, "node": node.value} for node in sorted(found, key=str)]
 
 
-def _label_in(reader: ox.Store, node: str) -> str:
-    """What :func:`_label` shows for ``node``, read from the store."""
+def _label_in(reader: ox.Store, node) -> str:
+    """What :func:`_label` shows for ``node`` (an Oxigraph term), read from the store."""
     for predicate in (RDFS.label, _PKG.title, _PKG.canonicalName, _PKG.sourceText):
-        for quad in reader.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(str(predicate)), None, None):
+        for quad in reader.quads_for_pattern(node, ox.NamedNode(str(predicate)), None, None):
             return quad.object.value
-    return node
+    return node.value
 
 
 def for_reasoner(graph: rdflib.Graph) -> rdflib.Graph:

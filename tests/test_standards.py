@@ -69,3 +69,12 @@ def test_documents_speak_dublin_core_and_eli_dates(inferred):
         eli:date_document ?issued ; eli:date_publication ?published ; eli:id_local ?number }""")
     assert rows == [{"title": "上海市民政局关于印发《2025年上海民政工作要点》和《上海民政2024年工作总结》的通知", "number": "沪民办发〔2025〕2号",
                      "issued": "2025-01-22", "published": "2025-01-27"}]
+
+
+def test_what_is_inferred_is_what_no_other_graph_states_and_the_store_is_merged_after_it(inferred, tmp_path):
+    restated = ask(inferred, """SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/policykg/graph/inferred> { ?s ?p ?o }
+        GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/policykg/graph/inferred>) }""")
+    assert restated[0]["n"] == 0
+    plain, inferring = KnowledgeStore(tmp_path / "plain"), KnowledgeStore(tmp_path / "inferring")
+    assert build([SEED], plain).merge_seconds == 0  # one batch of documents: not worth a merge
+    assert build([SEED], inferring, infer=True).merge_seconds > 0  # what --infer bulk-loads is merged
