@@ -45,8 +45,11 @@ def data_graph(store: KnowledgeStore) -> rdflib.Graph:
     return rdflib.Graph().parse(data=buffer.getvalue(), format="nt")
 
 
+_LABELS = (RDFS.label, _PKG.title, _PKG.canonicalName, _PKG.sourceText)  # what names a focus node in a report, first found first
+
+
 def _label(graph: rdflib.Graph, node) -> str:
-    for predicate in (RDFS.label, _PKG.title, _PKG.canonicalName, _PKG.sourceText):
+    for predicate in _LABELS:
         value = graph.value(node, predicate)
         if value is not None:
             return str(value)
@@ -220,7 +223,7 @@ def _sparql_rows(reader: ox.Store, constraint: _Constraint, hierarchy: dict[str,
 
 def _label_in(reader: ox.Store, node) -> str:
     """What :func:`_label` shows for ``node`` (an Oxigraph term), read from the store."""
-    for predicate in (RDFS.label, _PKG.title, _PKG.canonicalName, _PKG.sourceText):
+    for predicate in _LABELS:
         for quad in reader.quads_for_pattern(node, ox.NamedNode(str(predicate)), None, None):
             return quad.object.value
     return node.value
